@@ -1,0 +1,3 @@
+from isamail.cli import main
+
+main()

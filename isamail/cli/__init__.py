@@ -1,0 +1,109 @@
+"""The `isamail` command line: thin Typer front end over the library.
+
+Every command opens the project, calls one library function and prints the
+result. Errors are turned into one line in exactly one place
+(``IsamailGroup.invoke``); tracebacks only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.exc import OperationalError
+from typer._click.core import Context
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from isamail import __version__
+from isamail.cli import output
+from isamail.cli.state import State
+from isamail.errors import ExitCode, IsamailError
+
+
+class IsamailGroup(TyperGroup):
+    """The one error boundary of the command line."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IsamailError as exc:
+            output.fail(exc.message, exc.hint)
+            raise typer.Exit(exc.exit_code) from None
+        except OperationalError as exc:
+            output.fail(f"Datenbankfehler: {exc.orig}")
+            raise typer.Exit(ExitCode.USER_ERROR) from None
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except KeyboardInterrupt:
+            output.fail("abgebrochen.")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if isinstance(ctx.obj, State) and ctx.obj.debug:
+                raise
+            output.fail(
+                f"interner Fehler in isamail ({type(exc).__name__}: {exc}).",
+                "Das ist ein Fehler im Programm; mit --debug erscheint die Ablaufverfolgung.",
+            )
+            raise typer.Exit(ExitCode.BUG) from None
+
+
+app = typer.Typer(
+    cls=IsamailGroup,
+    name="isamail",
+    help="Der ISA-Newsletter: Listen, Double-Opt-in, Ausgaben und Versand.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals would show SMTP passwords
+    add_completion=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"isamail {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    project: Annotated[
+        Path,
+        typer.Option(
+            "--project",
+            "-p",
+            envvar="ISAMAIL_PROJECT",
+            file_okay=False,
+            help="Projektordner (Voreinstellung: der aktuelle Ordner).",
+        ),
+    ] = Path("."),
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Bei Fehlern die Ablaufverfolgung zeigen.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Version zeigen."),
+    ] = False,
+) -> None:
+    ctx.obj = State(project_dir=project, debug=debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _register() -> None:
+    from isamail.cli import lists, project, subscribers
+
+    project.register(app)
+    app.add_typer(lists.app, name="lists")
+    app.add_typer(subscribers.app, name="subscribers")
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="isamail")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

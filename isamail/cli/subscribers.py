@@ -1,0 +1,267 @@
+"""`isamail subscribers`: add, import, export, look up, unsubscribe, forget."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from isamail.cli import output
+from isamail.cli.state import project
+from isamail.importer import export_subscribers, import_subscribers
+from isamail.subscribers import add_subscriber, forget, list_members, subscriber_record, unsubscribe
+
+app = typer.Typer(
+    help="Abonnenten: eintragen, importieren, exportieren, nachschlagen, löschen.",
+    no_args_is_help=True,
+)
+
+ListOption = Annotated[str, typer.Option("--list", "-l", help="Name der Liste.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")]
+STATUS_DE = {
+    "pending": "unbestätigt",
+    "confirmed": "bestätigt",
+    "unsubscribed": "abgemeldet",
+    "bounced": "unzustellbar",
+}
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="E-Mail-Adresse.")],
+    list_name: ListOption,
+    name: Annotated[str, typer.Option("--name", help="Name der Person.")] = "",
+    confirmed: Annotated[
+        bool,
+        typer.Option("--confirmed", help="Einwilligung liegt schon vor (ohne: Double-Opt-in)."),
+    ] = False,
+    consent_note: Annotated[
+        str, typer.Option("--consent-note", help="Woher die Einwilligung stammt (mit --confirmed).")
+    ] = "",
+    language: Annotated[str | None, typer.Option("--language", help="de, en oder zh.")] = None,
+) -> None:
+    """Trägt eine Adresse in eine Liste ein."""
+    note = consent_note or ("von Hand bestätigt eingetragen" if confirmed else "")
+    result = add_subscriber(
+        project(ctx).engine,
+        email,
+        list_name,
+        name=name,
+        language=language,
+        confirmed=confirmed,
+        note=note,
+    )
+    if result.status == "confirmed":
+        output.say(f"{result.email} ist in „{list_name}“ eingetragen (bestätigt).")
+    else:
+        output.say(
+            f"{result.email} ist in „{list_name}“ vorgemerkt (unbestätigt); die "
+            "Bestätigungsmail schließt das Double-Opt-in ab."
+        )
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV-Datei (Komma oder Semikolon, UTF-8, Windows-1252 oder UTF-16).",
+            dir_okay=False,
+        ),
+    ],
+    list_name: ListOption,
+    confirmed: Annotated[
+        bool,
+        typer.Option("--confirmed", help="Die Einwilligungen liegen vor (sonst: unbestätigt)."),
+    ] = False,
+    consent_note: Annotated[
+        str,
+        typer.Option(
+            "--consent-note",
+            help="Woher die Einwilligungen stammen, z. B. „Anmeldeliste Fachkonferenz 2019“.",
+        ),
+    ] = "",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Nur prüfen, nichts speichern.")
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help="Datei für abgelehnte Zeilen (Voreinstellung: rejected/ im Projekt).",
+            dir_okay=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Importiert Abonnenten aus einer CSV-Datei, alles oder nichts."""
+    proj = project(ctx)
+    if rejects is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        rejects = proj.directory / "rejected" / f"{file.stem}-{stamp}.csv"
+    note = consent_note or (f"Import aus {file.name} mit --confirmed" if confirmed else "")
+    if confirmed and not consent_note:
+        output.say(
+            "Hinweis: ohne --consent-note ist nur vermerkt, dass die Einwilligung "
+            "beim Import als vorhanden erklärt wurde."
+        )
+    report = import_subscribers(
+        proj.engine,
+        file,
+        list_name,
+        confirmed=confirmed,
+        consent_note=note,
+        dry_run=dry_run,
+        rejects_path=rejects,
+    )
+    if as_json:
+        output.print_json(report.counts())
+        return
+    verb = "würde importieren" if dry_run else "importiert"
+    output.say(
+        f"{file.name}: {report.rows} Zeilen ({report.encoding}, Trennzeichen "
+        f"{report.delimiter!r}) {verb} in „{list_name}“:"
+    )
+    t = output.table("Ergebnis", "#Anzahl")
+    for label, n in (
+        ("neu", report.added),
+        ("aktualisiert", report.updated),
+        ("unverändert", report.unchanged),
+        ("übersprungen (Sperrliste)", report.skipped),
+        ("doppelt in der Datei (zusammengeführt)", report.duplicates),
+        ("abgelehnt", report.rejected),
+    ):
+        t.add_row(label, str(n))
+    output.out.print(t)
+    for line, reason in report.rejects[:10]:
+        output.say(f"  Zeile {line}: {reason}")
+    if report.rejected > 10:
+        output.say(f"  … und {report.rejected - 10} weitere")
+    if report.rejects_file:
+        output.say(f"Abgelehnte Zeilen mit Grund: {report.rejects_file}")
+    if dry_run:
+        output.say("Probelauf: nichts gespeichert.")
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    list_name: ListOption,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Zieldatei (Voreinstellung: Standardausgabe).", dir_okay=False
+        ),
+    ] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Nur diesen Status.")] = None,
+) -> None:
+    """Exportiert eine Liste als CSV, sicher zum Öffnen in Excel."""
+    engine = project(ctx).engine
+    if out_file is None:
+        n = export_subscribers(engine, list_name, sys.stdout, status=status)
+    else:
+        with out_file.open("w", encoding="utf-8-sig", newline="") as stream:
+            n = export_subscribers(engine, list_name, stream, status=status)
+    output.say(f"{n} Abonnenten exportiert" + (f" nach {out_file}." if out_file else "."))
+
+
+@app.command("ls")
+def ls(
+    ctx: typer.Context,
+    list_name: ListOption,
+    status: Annotated[
+        str | None, typer.Option("--status", help="pending, confirmed, unsubscribed oder bounced.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Zeigt die Abonnenten einer Liste."""
+    members = list_members(project(ctx).engine, list_name, status)
+    if as_json:
+        output.print_json(
+            [
+                {"email": s.email, "name": s.name, "status": sub.status, "language": s.language}
+                for s, sub in members
+            ]
+        )
+        return
+    t = output.table("E-Mail", "Name", "Status")
+    for s, sub in members:
+        t.add_row(s.email or "(gelöscht)", s.name, STATUS_DE.get(sub.status, sub.status))
+    output.out.print(t)
+    output.say(f"{len(members)} Einträge.")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="E-Mail-Adresse.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Zeigt alles, was über eine Adresse gespeichert ist (DSGVO Art. 15)."""
+    record = subscriber_record(project(ctx).engine, email)
+    if as_json:
+        output.print_json(record)
+        return
+    t = output.table("Feld", "Wert", title=record["email"])
+    for key in ("name", "organisation", "city", "country", "language", "state", "created_at"):
+        t.add_row(key, str(record[key] or ""))
+    for key, value in record["attributes"].items():
+        t.add_row(key, str(value))
+    output.out.print(t)
+    subs = output.table("Liste", "Status", "seit", title="Abonnements")
+    for s in record["subscriptions"]:
+        since = s["unsubscribed_at"] or s["confirmed_at"] or s["created_at"]
+        subs.add_row(s["list"], STATUS_DE.get(s["status"], s["status"]), since or "")
+    output.out.print(subs)
+    events = output.table(
+        "Zeit", "Ereignis", "Liste", "Quelle", "IP", "Vermerk", title="Einwilligungsprotokoll"
+    )
+    for e in record["consent_events"]:
+        events.add_row(e["at"], e["kind"], e["list"] or "", e["source"], e["ip"] or "", e["note"])
+    output.out.print(events)
+    if record["suppressions"]:
+        output.out.print(
+            "Sperrliste: "
+            + ", ".join(
+                f"{s['reason']} ({s['list'] or 'alle Listen'})" for s in record["suppressions"]
+            )
+        )
+    if record["deliveries"]:
+        deliveries = output.table("Ausgabe", "Status", title="Zustellungen")
+        for d in record["deliveries"]:
+            deliveries.add_row(d["issue"], d["status"])
+        output.out.print(deliveries)
+
+
+@app.command("unsubscribe")
+def unsubscribe_(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="E-Mail-Adresse.")],
+    list_name: Annotated[
+        str | None, typer.Option("--list", "-l", help="Nur von dieser Liste (ohne: von allen).")
+    ] = None,
+) -> None:
+    """Meldet eine Adresse ab; sie bleibt auf der Sperrliste."""
+    left = unsubscribe(project(ctx).engine, email, list_name)
+    if left:
+        output.say(f"Abgemeldet von: {', '.join(left)}.")
+    else:
+        output.say("Nichts zu tun: die Adresse war dort schon abgemeldet.")
+
+
+@app.command("forget")
+def forget_(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="E-Mail-Adresse.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Ohne Rückfrage.")] = False,
+) -> None:
+    """Löscht die Daten einer Person (DSGVO Art. 17); nur ein Hash bleibt auf der Sperrliste."""
+    if not yes:
+        typer.confirm(f"Alle Daten von {email} unwiderruflich löschen?", abort=True)
+    forget(project(ctx).engine, email)
+    output.say(f"{email} ist gelöscht; die Adresse wird nie wieder angeschrieben.")

@@ -1,0 +1,356 @@
+"""The only reader of ``isamail.toml`` and the ``ISAMAIL_*`` environment variables.
+
+Settings are declared as data (key, type, default, help) so that validation,
+error messages and documentation come from one table. Every value remembers
+where it came from, so that an error can say "ISAMAIL_SMTP_URL: ..." or
+"isamail.toml, [smtp] connections: ...". Secrets are never part of a message.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from isamail.errors import ConfigError, ProjectNotFound
+
+CONFIG_FILE = "isamail.toml"
+ENV_PREFIX = "ISAMAIL_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # dotted: "smtp.connections"; top-level keys have no dot
+    kind: type
+    default: Any
+    help: str
+    secret: bool = False
+    check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.key.replace(".", "_").upper()
+
+
+def _positive(v: Any) -> str | None:
+    return None if v > 0 else "muss größer als 0 sein"
+
+
+def _not_negative(v: Any) -> str | None:
+    return None if v >= 0 else "darf nicht negativ sein"
+
+
+def _smtp_url(v: str) -> str | None:
+    if not v:
+        return None
+    parts = urlsplit(v)
+    if parts.scheme not in ("smtp", "smtp+starttls", "smtps"):
+        return "muss mit smtp://, smtp+starttls:// oder smtps:// beginnen"
+    if not parts.hostname:
+        return "nennt keinen Server (smtp://host:port)"
+    try:
+        parts.port  # noqa: B018 - raises on a non-numeric port
+    except ValueError:
+        return "hat keinen gültigen Port"
+    return None
+
+
+def _http_url(v: str) -> str | None:
+    parts = urlsplit(v)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "muss eine http(s)-Adresse sein, z. B. https://newsletter.isa-portal.de"
+    return None
+
+
+def _language(v: str) -> str | None:
+    return None if v in ("de", "en", "zh") else "muss de, en oder zh sein"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database_url",
+        str,
+        "sqlite:///subscribers.db",
+        "SQLAlchemy URL of the database; relative SQLite paths are inside the project",
+    ),
+    Setting(
+        "smtp_url",
+        str,
+        "",
+        "smtp://[user:pass@]host:port, smtp+starttls://… or smtps://…",
+        secret=True,
+        check=_smtp_url,
+    ),
+    Setting("from", str, "ISA-Newsletter <newsletter@isa-portal.de>", "the From header"),
+    Setting("reply_to", str, "", "Reply-To header; empty: none"),
+    Setting(
+        "base_url",
+        str,
+        "http://127.0.0.1:8000",
+        "public URL of `isamail serve`, used in confirm and unsubscribe links",
+        check=_http_url,
+    ),
+    Setting(
+        "secret_key",
+        str,
+        "",
+        "signs tokens; `send` and `serve` refuse to run without it",
+        secret=True,
+    ),
+    Setting(
+        "bounce_address",
+        str,
+        "",
+        "envelope sender; a token is added as bounces+TOKEN@domain (default: From)",
+    ),
+    Setting(
+        "unsubscribe_address",
+        str,
+        "",
+        "mailto: target in List-Unsubscribe (default: bounce address)",
+    ),
+    Setting("language", str, "de", "default language of subscribers and pages", check=_language),
+    Setting(
+        "consent_text_version",
+        str,
+        "2024-01",
+        "version of the consent text shown on the signup form, stored with every consent",
+    ),
+    Setting("list_id_domain", str, "", "domain of the List-Id header (default: From's domain)"),
+    Setting("smtp.connections", int, 4, "SMTP connections used at once", check=_positive),
+    Setting(
+        "smtp.messages_per_connection",
+        int,
+        500,
+        "a connection is closed and reopened after this many messages",
+        check=_positive,
+    ),
+    Setting("smtp.rate_per_second", float, 0.0, "global limit, 0 = none", check=_not_negative),
+    Setting("smtp.rate_per_hour", int, 0, "global limit, 0 = none", check=_not_negative),
+    Setting("smtp.timeout", float, 30.0, "seconds to wait for the server", check=_positive),
+    Setting(
+        "smtp.retry_window",
+        float,
+        900.0,
+        "seconds a run keeps retrying temporary failures",
+        check=_not_negative,
+    ),
+    Setting("smtp.first_retry", float, 5.0, "seconds before the first retry", check=_positive),
+    Setting("smtp.verify_tls", bool, True, "verify the server's certificate"),
+    Setting("smtp.ca_file", str, "", "extra CA bundle for the server's certificate"),
+    Setting(
+        "imprint.organisation",
+        str,
+        "Chinesisch-Deutsche Industriestädteallianz (ISA)",
+        "who sends the newsletter",
+    ),
+    Setting(
+        "imprint.publisher",
+        str,
+        "PKS Kommunikations- und Strategieberatung GmbH",
+        "legal publisher (§ 5 DDG)",
+    ),
+    Setting("imprint.address", str, "Reinhardtstraße 34, 10117 Berlin", "publisher's address"),
+    Setting("imprint.contact", str, "newsletter@isa-portal.de", "contact address in the imprint"),
+    Setting("imprint.website", str, "https://isa-portal.de", "the organisation's website"),
+    Setting("imprint.privacy_url", str, "https://isa-portal.de/datenschutz", "privacy notice"),
+    Setting(
+        "bounces.soft_limit",
+        int,
+        3,
+        "soft bounces on different editions before an address is suppressed",
+        check=_positive,
+    ),
+    Setting("bounces.soft_days", int, 7, "…and over more than this many days", check=_not_negative),
+    Setting("bounces.max_bounce_rate", float, 0.02, "report warns above this bounce rate"),
+    Setting("bounces.max_complaint_rate", float, 0.003, "report warns above this complaint rate"),
+    Setting(
+        "web.signup_frame_ancestors",
+        str,
+        "",
+        "origins allowed to frame the signup form, e.g. https://isa-portal.de",
+    ),
+    Setting(
+        "web.trusted_proxies", str, "", "comma-separated proxy IPs whose X-Forwarded-For counts"
+    ),
+    Setting(
+        "web.confirmations_per_address_per_day",
+        int,
+        3,
+        "confirmation mails one address can receive a day",
+        check=_positive,
+    ),
+    Setting(
+        "web.signups_per_ip_per_hour",
+        int,
+        20,
+        "signups accepted from one IP an hour",
+        check=_positive,
+    ),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings of one project. Look values up with ``settings["smtp.connections"]``
+    or through the typed properties of the ones used everywhere."""
+
+    project_dir: Path
+    values: Mapping[str, Any]
+    sources: Mapping[str, str] = field(repr=False)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def source(self, key: str) -> str:
+        return self.sources[key]
+
+    @property
+    def database_url(self) -> str:
+        url: str = self.values["database_url"]
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.project_dir / url[len(prefix) :])
+        return url
+
+    @property
+    def from_address(self) -> str:
+        return str(self.values["from"])
+
+    @property
+    def base_url(self) -> str:
+        return str(self.values["base_url"]).rstrip("/")
+
+    @property
+    def secret_key(self) -> str:
+        return str(self.values["secret_key"])
+
+    def require(self, key: str, purpose: str) -> Any:
+        """The value of ``key``, or a ConfigError saying how to set it."""
+        value = self.values[key]
+        if value in ("", None):
+            setting = _BY_KEY[key]
+            raise ConfigError(
+                f"{key} fehlt: ohne diesen Wert kann isamail {purpose} nicht. "
+                f"Setzen Sie ihn in {self.project_dir / CONFIG_FILE} oder als {setting.env}."
+            )
+        return value
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(key, shown value, source) for every setting; secrets are masked."""
+        rows = []
+        for s in SETTINGS:
+            value = self.values[s.key]
+            shown = redact(s, value)
+            rows.append((s.key, shown, self.sources[s.key]))
+        return rows
+
+
+def redact(setting: Setting, value: Any) -> str:
+    if not setting.secret or not value:
+        return str(value)
+    if setting.key == "smtp_url":
+        return redact_url(str(value))
+    return "********"
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(":" + parts.password + "@", ":********@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def find_project(start: Path) -> Path:
+    """The project folder: ``start`` itself if it holds isamail.toml."""
+    if (start / CONFIG_FILE).is_file():
+        return start.resolve()
+    raise ProjectNotFound(
+        f"{start.resolve()} ist kein isamail-Projekt (keine {CONFIG_FILE}).",
+        hint="Legen Sie eines mit `isamail init ORDNER` an oder wählen Sie es mit --project.",
+    )
+
+
+def load_settings(project_dir: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    path = project_dir / CONFIG_FILE
+    file_values = _read_toml(path)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for s in SETTINGS:
+        if s.env in environ:
+            raw, source = environ[s.env], s.env
+            value = _from_env(s, raw, source)
+        elif s.key in file_values:
+            source = f"{path.name} ({_toml_place(s.key)})"
+            value = _from_toml(s, file_values[s.key], source)
+        else:
+            value, source = s.default, "Voreinstellung"
+        if s.check is not None and (problem := s.check(value)):
+            raise ConfigError(f"{source}: {s.key} {problem}.")
+        values[s.key], sources[s.key] = value, source
+    return Settings(project_dir=project_dir.resolve(), values=values, sources=sources)
+
+
+def _toml_place(key: str) -> str:
+    section, _, name = key.rpartition(".")
+    return f"[{section}] {name}" if section else key
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: kein gültiges TOML: {exc}") from None
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            for sub, subvalue in value.items():
+                flat[f"{key}.{sub}"] = subvalue
+        else:
+            flat[key] = value
+    unknown = sorted(set(flat) - set(_BY_KEY))
+    if unknown:
+        raise ConfigError(f"{path.name}: unbekannter Schlüssel {_toml_place(unknown[0])}.")
+    return flat
+
+
+def _from_toml(s: Setting, value: Any, source: str) -> Any:
+    if s.kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, s.kind) or (s.kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{source}: {s.key} muss {_kind_name(s.kind)} sein.")
+    return value
+
+
+def _from_env(s: Setting, raw: str, source: str) -> Any:
+    if s.kind is str:
+        return raw
+    if s.kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "ja", "on"):
+            return True
+        if lowered in ("0", "false", "no", "nein", "off"):
+            return False
+    else:
+        try:
+            return s.kind(raw)
+        except ValueError:
+            pass
+    shown = "…" if s.secret else repr(raw)
+    raise ConfigError(f"{source}: {s.key} muss {_kind_name(s.kind)} sein (ist {shown}).")
+
+
+def _kind_name(kind: type) -> str:
+    return {int: "eine ganze Zahl", float: "eine Zahl", bool: "true oder false", str: "ein Text"}[
+        kind
+    ]

@@ -1,0 +1,45 @@
+"""The one object both front ends build: a project's settings and its database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from isamail.config import Settings, find_project, load_settings
+from isamail.db.engine import make_engine
+
+
+@dataclass
+class Project:
+    settings: Settings
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, directory: Path) -> Project:
+        return cls(load_settings(find_project(directory)))
+
+    @property
+    def directory(self) -> Path:
+        return self.settings.project_dir
+
+    @property
+    def issues_dir(self) -> Path:
+        return self.directory / "issues"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.directory / "templates"
+
+    @property
+    def engine(self) -> Engine:
+        """Opened (and migrated) on first use, so that commands without a database stay fast."""
+        if self._engine is None:
+            self._engine = make_engine(self.settings.database_url)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

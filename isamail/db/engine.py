@@ -1,0 +1,132 @@
+"""Opening the database, migrating it, and the one place that opens transactions.
+
+Service functions use ``unit_of_work(engine)`` for a short write transaction
+and ``read_session(engine)`` for queries; helpers take a session and never
+commit. On SQLite every write transaction starts with ``BEGIN IMMEDIATE`` so
+that two writers queue on the busy timeout instead of failing half-way with
+"database is locked" (datasette's habit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session
+
+from isamail.config import redact_url
+from isamail.errors import DatabaseError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def make_engine(url: str, *, migrate: bool = True) -> Engine:
+    """An engine for ``url``; brings the schema up to date unless ``migrate`` is false."""
+    try:
+        engine = _create(url)
+        if migrate:
+            upgrade(engine)
+    except OperationalError as exc:
+        raise DatabaseError(
+            f"Datenbank {redact_url(url)} lässt sich nicht öffnen: {exc.orig}"
+        ) from None
+    return engine
+
+
+def _create(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        # NullPool: each unit of work gets its own connection, so a forked or
+        # threaded sender never shares one; opening a SQLite file is cheap.
+        engine = create_engine(
+            url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return create_engine(url, pool_pre_ping=True, pool_size=8)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from the sqlite3 module so that "begin" below decides.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One short write transaction: commits on success, rolls back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for queries only; on SQLite it does not take the write lock."""
+    bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine) else engine
+    # closing (not rolling back) ends the transaction and leaves loaded objects readable
+    with Session(bind, expire_on_commit=False) as session:
+        yield session
+
+
+def _alembic_config(engine: Engine) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str]:
+    """(the database's revision, the newest this code knows)."""
+    script = ScriptDirectory.from_config(_alembic_config(engine))
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    head = script.get_current_head()
+    assert head is not None
+    return current, head
+
+
+def upgrade(engine: Engine) -> bool:
+    """Migrates the database to the newest schema; True if anything was done."""
+    current, head = schema_revisions(engine)
+    if current == head:
+        return False
+    script = ScriptDirectory.from_config(_alembic_config(engine))
+    if current is not None and script.get_revision(current) is None:
+        raise DatabaseError(
+            f"Die Datenbank hat den Schemastand {current}, den diese isamail-Version "
+            f"nicht kennt: sie wurde mit einer neueren Version angelegt.",
+            hint="Installieren Sie die neuere isamail-Version.",
+        )
+    command.upgrade(_alembic_config(engine), "head")
+    return True

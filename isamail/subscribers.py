@@ -1,0 +1,369 @@
+"""Subscribers and their subscriptions: add, unsubscribe, forget, look up.
+
+Every change of consent writes a ``ConsentEvent``; every address that must not
+be mailed again goes on the suppression list. Only the person themself can
+lift a suppression, by confirming a new signup (double opt-in); staff commands
+and imports never do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, or_
+from sqlmodel import Session, col, select
+
+from isamail.addresses import Address, address_hash, normalise
+from isamail.db.engine import read_session, unit_of_work
+from isamail.db.models import (
+    ConsentEvent,
+    ConsentKind,
+    MailingList,
+    Subscriber,
+    SubscriberState,
+    Subscription,
+    SubscriptionStatus,
+    Suppression,
+    SuppressionReason,
+    utcnow,
+)
+from isamail.errors import Conflict, IsamailError, NotFound
+from isamail.lists import get_list
+
+
+@dataclass(frozen=True)
+class AddResult:
+    email: str
+    list_name: str
+    status: str
+    subscription_id: int
+    created: bool  # False: the address was already on the list
+
+
+def find_subscriber(session: Session, address: Address) -> Subscriber | None:
+    return session.exec(select(Subscriber).where(Subscriber.email_key == address.key)).first()
+
+
+def require_subscriber(session: Session, email: str) -> Subscriber:
+    address = normalise(email)
+    found = find_subscriber(session, address)
+    if found is None:
+        raise NotFound(f"{address.email} ist nicht eingetragen.")
+    return found
+
+
+def suppression_for(session: Session, email_hash: str, list_id: int | None) -> str | None:
+    """The reason ``email_hash`` must not be mailed on that list, or None."""
+    scope = or_(col(Suppression.list_id).is_(None), col(Suppression.list_id) == list_id)
+    row = session.exec(
+        select(Suppression.reason).where(Suppression.email_hash == email_hash, scope)
+    ).first()
+    return row
+
+
+def suppress(
+    session: Session, email: str, reason: SuppressionReason, list_id: int | None = None
+) -> None:
+    email_hash = address_hash(email)
+    exists = session.exec(
+        select(Suppression).where(
+            Suppression.email_hash == email_hash, Suppression.list_id == list_id
+        )
+    ).first()
+    if exists is None:
+        session.add(Suppression(email_hash=email_hash, list_id=list_id, reason=reason))
+
+
+def lift_suppression(session: Session, email: str, list_id: int) -> None:
+    """Called only when the person confirms a new signup to ``list_id`` themself."""
+    email_hash = address_hash(email)
+    for row in session.exec(
+        select(Suppression).where(
+            Suppression.email_hash == email_hash,
+            or_(
+                col(Suppression.list_id) == list_id,
+                col(Suppression.reason) == SuppressionReason.UNSUBSCRIBED,
+            ),
+        )
+    ):
+        if row.reason in (SuppressionReason.UNSUBSCRIBED, SuppressionReason.BOUNCED):
+            session.delete(row)
+
+
+def record_consent(
+    session: Session,
+    subscriber_id: int,
+    kind: ConsentKind,
+    *,
+    list_id: int | None = None,
+    source: str = "cli",
+    note: str = "",
+    ip: str | None = None,
+    user_agent: str | None = None,
+    consent_text_version: str | None = None,
+) -> None:
+    session.add(
+        ConsentEvent(
+            subscriber_id=subscriber_id,
+            list_id=list_id,
+            kind=kind,
+            source=source[:100],
+            note=note[:2000],
+            ip=ip,
+            user_agent=(user_agent or None) and user_agent[:500],
+            consent_text_version=consent_text_version,
+        )
+    )
+
+
+def add_subscriber(
+    engine: Engine,
+    email: str,
+    list_name: str,
+    *,
+    name: str = "",
+    language: str | None = None,
+    confirmed: bool = False,
+    source: str = "cli",
+    note: str = "",
+    ip: str | None = None,
+    user_agent: str | None = None,
+    consent_text_version: str | None = None,
+) -> AddResult:
+    """Puts ``email`` on the list: confirmed (consent given elsewhere, ``note`` says where)
+    or pending (a confirmation mail completes the double opt-in)."""
+    address = normalise(email)
+    now = utcnow()
+    with unit_of_work(engine) as session:
+        mailing_list = get_list(session, list_name)
+        assert mailing_list.id is not None
+        reason = suppression_for(session, address_hash(address.email), mailing_list.id)
+        subscriber = find_subscriber(session, address)
+        if subscriber is not None and subscriber.state != SubscriberState.ACTIVE:
+            reason = subscriber.state
+        if reason is not None and (confirmed or source != "web"):
+            raise Conflict(
+                f"{address.email} steht auf der Sperrliste ({_reason_de(reason)}) und wird "
+                "nicht wieder eingetragen; nur eine neue Anmeldung mit Bestätigung durch die "
+                "Person selbst hebt das auf."
+            )
+        if subscriber is None:
+            subscriber = Subscriber(
+                email=address.email,
+                email_key=address.key,
+                name=name,
+                language=language or mailing_list.language,
+            )
+            session.add(subscriber)
+            session.flush()
+        elif name and subscriber.name != name:
+            subscriber.name, subscriber.updated_at = name, now
+        assert subscriber.id is not None
+        subscription = session.exec(
+            select(Subscription).where(
+                Subscription.subscriber_id == subscriber.id,
+                Subscription.list_id == mailing_list.id,
+            )
+        ).first()
+        created = subscription is None
+        if subscription is None:
+            subscription = Subscription(subscriber_id=subscriber.id, list_id=mailing_list.id)
+            session.add(subscription)
+        if confirmed and subscription.status != SubscriptionStatus.CONFIRMED:
+            subscription.status = SubscriptionStatus.CONFIRMED
+            subscription.confirmed_at = subscription.updated_at = now
+            record_consent(
+                session,
+                subscriber.id,
+                ConsentKind.ADDED_CONFIRMED,
+                list_id=mailing_list.id,
+                source=source,
+                note=note,
+            )
+        elif not confirmed and subscription.status != SubscriptionStatus.CONFIRMED:
+            # a repeated signup while pending stays pending; unsubscribed ones start again
+            subscription.status = SubscriptionStatus.PENDING
+            subscription.updated_at = now
+            record_consent(
+                session,
+                subscriber.id,
+                ConsentKind.SIGNUP,
+                list_id=mailing_list.id,
+                source=source,
+                note=note,
+                ip=ip,
+                user_agent=user_agent,
+                consent_text_version=consent_text_version,
+            )
+        session.flush()
+        assert subscription.id is not None
+        return AddResult(address.email, list_name, subscription.status, subscription.id, created)
+
+
+def unsubscribe(
+    engine: Engine, email: str, list_name: str | None = None, *, source: str = "cli"
+) -> list[str]:
+    """Unsubscribes from one list or from all; returns the names of the lists left."""
+    with unit_of_work(engine) as session:
+        subscriber = require_subscriber(session, email)
+        list_id = get_list(session, list_name).id if list_name else None
+        return unsubscribe_in(session, subscriber, list_id, source=source)
+
+
+def unsubscribe_in(
+    session: Session,
+    subscriber: Subscriber,
+    list_id: int | None,
+    *,
+    source: str,
+    status: SubscriptionStatus = SubscriptionStatus.UNSUBSCRIBED,
+    kind: ConsentKind = ConsentKind.UNSUBSCRIBED,
+    reason: SuppressionReason = SuppressionReason.UNSUBSCRIBED,
+) -> list[str]:
+    """Ends the subscriptions (one list, or all when ``list_id`` is None) and suppresses the
+    address there. Idempotent: ending an ended subscription changes nothing."""
+    assert subscriber.id is not None and subscriber.email is not None
+    now = utcnow()
+    query = (
+        select(Subscription, MailingList)
+        .join(MailingList, col(MailingList.id) == Subscription.list_id)
+        .where(Subscription.subscriber_id == subscriber.id)
+    )
+    if list_id is not None:
+        query = query.where(Subscription.list_id == list_id)
+    left = []
+    for subscription, mailing_list in session.exec(query).all():
+        if subscription.status in (SubscriptionStatus.UNSUBSCRIBED, SubscriptionStatus.BOUNCED):
+            continue
+        subscription.status = status
+        subscription.unsubscribed_at = subscription.updated_at = now
+        record_consent(session, subscriber.id, kind, list_id=mailing_list.id, source=source)
+        left.append(mailing_list.name)
+    suppress(session, subscriber.email, reason, list_id)
+    return left
+
+
+def forget(engine: Engine, email: str, *, source: str = "cli") -> None:
+    """GDPR Art. 17: erases the person's data; a hash stays so the address is never mailed."""
+    with unit_of_work(engine) as session:
+        subscriber = require_subscriber(session, email)
+        assert subscriber.id is not None and subscriber.email is not None
+        unsubscribe_in(session, subscriber, None, source=source)
+        suppress(session, subscriber.email, SuppressionReason.FORGOTTEN)
+        for event in session.exec(
+            select(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id)
+        ):
+            # the facts (what, when, which list) stay as proof; who and from where go
+            event.ip = event.user_agent = None
+        record_consent(session, subscriber.id, ConsentKind.FORGOTTEN, source=source)
+        subscriber.email = subscriber.email_key = None
+        subscriber.name = subscriber.organisation = subscriber.city = subscriber.country = ""
+        subscriber.attributes = {}
+        subscriber.state = SubscriberState.FORGOTTEN
+        subscriber.updated_at = utcnow()
+
+
+def subscriber_record(engine: Engine, email: str) -> dict[str, Any]:
+    """Everything stored about one address (GDPR Art. 15)."""
+    with read_session(engine) as session:
+        subscriber = require_subscriber(session, email)
+        subscriptions = session.exec(
+            select(Subscription, MailingList)
+            .join(MailingList, col(MailingList.id) == Subscription.list_id)
+            .where(Subscription.subscriber_id == subscriber.id)
+            .order_by(MailingList.name)
+        ).all()
+        list_names = {m.id: m.name for _, m in subscriptions}
+        events = session.exec(
+            select(ConsentEvent)
+            .where(ConsentEvent.subscriber_id == subscriber.id)
+            .order_by(col(ConsentEvent.at), col(ConsentEvent.id))
+        ).all()
+        suppressed = session.exec(
+            select(Suppression).where(
+                Suppression.email_hash == address_hash(subscriber.email or "")
+            )
+        ).all()
+        deliveries = _delivery_history(session, subscriber)
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "language": subscriber.language,
+        "organisation": subscriber.organisation,
+        "city": subscriber.city,
+        "country": subscriber.country,
+        "attributes": subscriber.attributes,
+        "state": subscriber.state,
+        "created_at": _iso(subscriber.created_at),
+        "updated_at": _iso(subscriber.updated_at),
+        "subscriptions": [
+            {
+                "list": m.name,
+                "status": s.status,
+                "created_at": _iso(s.created_at),
+                "confirmed_at": _iso(s.confirmed_at),
+                "unsubscribed_at": _iso(s.unsubscribed_at),
+            }
+            for s, m in subscriptions
+        ],
+        "consent_events": [
+            {
+                "kind": e.kind,
+                "at": _iso(e.at),
+                "list": list_names.get(e.list_id) if e.list_id else None,
+                "source": e.source,
+                "ip": e.ip,
+                "user_agent": e.user_agent,
+                "consent_text_version": e.consent_text_version,
+                "note": e.note,
+            }
+            for e in events
+        ],
+        "suppressions": [
+            {"list": list_names.get(s.list_id, "?") if s.list_id else None, "reason": s.reason}
+            for s in suppressed
+        ],
+        "deliveries": deliveries,
+    }
+
+
+def _delivery_history(session: Session, subscriber: Subscriber) -> list[dict[str, Any]]:
+    """Filled in once deliveries exist (the send issue); kept here so `show` is complete."""
+    return []
+
+
+def list_members(
+    engine: Engine, list_name: str, status: str | None = None
+) -> list[tuple[Subscriber, Subscription]]:
+    if status is not None and status not in {s.value for s in SubscriptionStatus}:
+        raise IsamailError(
+            f"Unbekannter Status „{status}“: möglich sind "
+            + ", ".join(s.value for s in SubscriptionStatus)
+            + "."
+        )
+    with read_session(engine) as session:
+        mailing_list = get_list(session, list_name)
+        query = (
+            select(Subscriber, Subscription)
+            .join(Subscription, col(Subscription.subscriber_id) == Subscriber.id)
+            .where(Subscription.list_id == mailing_list.id)
+            .order_by(col(Subscriber.email_key))
+        )
+        if status:
+            query = query.where(Subscription.status == status)
+        return list(session.exec(query).all())
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _reason_de(reason: str) -> str:
+    return {
+        "unsubscribed": "abgemeldet",
+        "bounced": "unzustellbar",
+        "complaint": "Spam-Beschwerde",
+        "forgotten": "gelöscht",
+        "blocklisted": "gesperrt",
+    }.get(reason, reason)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages isamail's tests and benchmarks need, where they are missing.
+set -euo pipefail
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v smtp-sink >/dev/null 2>&1 || need+=(postfix)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "Missing Debian packages: ${need[*]} (sudo apt-get install ${need[*]})" >&2
+  exit 1
+fi
+echo "Installing ${need[*]} ..." >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

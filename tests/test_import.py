@@ -1,0 +1,252 @@
+"""Importing the office files of the corpus, exporting, and the suppression rules."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from isamail.context import Project
+from isamail.db.engine import read_session
+from isamail.db.models import ConsentEvent, Subscriber, Subscription
+from isamail.importer import export_subscribers, import_subscribers
+from isamail.lists import create_list, list_summaries
+from isamail.subscribers import add_subscriber, forget, unsubscribe
+from tests.conftest import DATA
+
+
+@pytest.fixture
+def isa(project: Project) -> Project:
+    create_list(project.engine, "isa", title="ISA-Newsletter")
+    return project
+
+
+def counts(report) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    data = report.counts()
+    return {
+        k: data[k] for k in ("added", "updated", "unchanged", "skipped", "rejected", "duplicates")
+    }
+
+
+def test_excel_export_broken_rows_rejected_and_duplicates_merged(
+    isa: Project, tmp_path: Path
+) -> None:
+    rejects = tmp_path / "rejects.csv"
+    report = import_subscribers(
+        isa.engine, DATA / "subscribers-excel-de.csv", "isa", rejects_path=rejects
+    )
+    assert report.encoding == "cp1252" and report.delimiter == ";"
+    # 120 lines: 104 distinct valid people, 6 case/space duplicates, 8 invalid, 2 empty
+    assert counts(report) == {
+        "added": 104,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "rejected": 8,
+        "duplicates": 6,
+    }
+    with rejects.open(encoding="utf-8-sig") as stream:
+        rows = list(csv.reader(stream, delimiter=";"))
+    assert rows[0][:3] == ["Zeile", "Grund", "E-Mail"]
+    by_address = {r[2]: (int(r[0]), r[1]) for r in rows[1:]}
+    assert set(by_address) == {
+        "max.mustermann@",
+        "kein Eintrag",
+        "a@b",
+        "name@@example.com",
+        "test@example..com",
+        "info(at)region-fulda.example",
+        "jonas.becker.wfg-mainz.example",
+        "",
+    }
+    raw_lines = (DATA / "subscribers-excel-de.csv").read_bytes().decode("cp1252").split("\r\n")
+    for address, (line, reason) in by_address.items():
+        assert raw_lines[line - 1].startswith(address + ";"), (address, line)
+        assert reason
+    with read_session(isa.engine) as session:
+        chemnitz = session.exec(
+            select(Subscriber).where(Subscriber.organisation.startswith("Stadt Chemnitz;"))  # type: ignore[union-attr]
+        ).one()
+        assert chemnitz.organisation == "Stadt Chemnitz; Amt für Wirtschaft und Arbeit"
+        quotes = session.exec(
+            select(Subscriber).where(Subscriber.organisation.contains("„Drei gewinnt“ –"))  # type: ignore[union-attr]
+        ).all()
+        assert quotes
+
+
+def test_reimport_changes_nothing(isa: Project) -> None:
+    for name in ("subscribers.csv", "subscribers-excel-de.csv", "subscribers-intl.csv"):
+        import_subscribers(
+            isa.engine, DATA / name, "isa", confirmed=True, consent_note="Altbestand"
+        )
+        before = list_summaries(isa.engine)
+        with read_session(isa.engine) as session:
+            events = len(session.exec(select(ConsentEvent)).all())
+        again = import_subscribers(isa.engine, DATA / name, "isa", confirmed=True)
+        assert again.added == again.updated == again.skipped == 0, name
+        assert list_summaries(isa.engine) == before
+        with read_session(isa.engine) as session:
+            assert len(session.exec(select(ConsentEvent)).all()) == events
+    # 300 + 104 - 15 shared with the main file + 40 internationalised
+    assert before[0].counts["confirmed"] == 429
+
+
+def test_second_file_updates_the_shared_contacts(isa: Project) -> None:
+    import_subscribers(isa.engine, DATA / "subscribers.csv", "isa", confirmed=True)
+    report = import_subscribers(
+        isa.engine, DATA / "subscribers-excel-de.csv", "isa", confirmed=True
+    )
+    assert report.added == 104 - 15
+    assert report.updated + report.unchanged == 15
+
+
+def test_internationalised_addresses_are_all_kept(isa: Project) -> None:
+    report = import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa")
+    assert report.added == 40 and report.rejected == 0
+    with read_session(isa.engine) as session:
+        stored = set(session.exec(select(Subscriber.email)))
+    assert {
+        "王伟@例子.example",
+        "info@müller-gmbh.example",
+        "jürgen.köhler@stadt-aachen.example",
+        "Anna.Schmidt@wfg-aachen.example",
+        "contact@佛山投资.example",
+    } <= stored
+
+
+def test_import_is_all_or_nothing(
+    isa: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import isamail.importer as importer
+
+    calls = 0
+    real = importer._apply_chunk
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("disk full")
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "CHUNK", 100)
+    monkeypatch.setattr(importer, "_apply_chunk", failing)
+    with pytest.raises(RuntimeError):
+        import_subscribers(isa.engine, DATA / "subscribers.csv", "isa")
+    with read_session(isa.engine) as session:
+        assert session.exec(select(Subscriber)).all() == []
+        assert session.exec(select(ConsentEvent)).all() == []
+
+
+def test_dry_run_reports_but_stores_nothing(isa: Project) -> None:
+    report = import_subscribers(isa.engine, DATA / "subscribers.csv", "isa", dry_run=True)
+    assert report.added == 300
+    assert list_summaries(isa.engine)[0].counts["pending"] == 0
+
+
+def test_unsubscribed_bounced_and_forgotten_are_never_reimported(isa: Project) -> None:
+    import_subscribers(isa.engine, DATA / "subscribers.csv", "isa", confirmed=True)
+    with read_session(isa.engine) as session:
+        first, second = session.exec(select(Subscriber.email).limit(2)).all()
+    assert first and second
+    unsubscribe(isa.engine, first, "isa")
+    forget(isa.engine, second)
+    report = import_subscribers(isa.engine, DATA / "subscribers.csv", "isa", confirmed=True)
+    assert report.skipped == 2 and report.added == 0
+    # a new list does not resurrect the forgotten one either
+    create_list(isa.engine, "presse")
+    report = import_subscribers(isa.engine, DATA / "subscribers.csv", "presse", confirmed=True)
+    assert report.skipped == 1 and report.updated == 299
+    with read_session(isa.engine) as session:
+        assert session.exec(select(Subscriber).where(Subscriber.email == second)).first() is None
+
+
+def test_pending_import_then_confirmed_import_confirms(isa: Project) -> None:
+    import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa")
+    report = import_subscribers(
+        isa.engine,
+        DATA / "subscribers-intl.csv",
+        "isa",
+        confirmed=True,
+        consent_note="Fachkonferenz 2019, Teilnehmerliste",
+    )
+    assert report.updated == 40
+    with read_session(isa.engine) as session:
+        statuses = set(session.exec(select(Subscription.status)))
+        notes = set(
+            session.exec(select(ConsentEvent.note).where(ConsentEvent.kind == "imported_confirmed"))
+        )
+    assert statuses == {"confirmed"}
+    assert notes == {"Fachkonferenz 2019, Teilnehmerliste"}
+
+
+def test_export_neutralises_formulas_and_round_trips(isa: Project, tmp_path: Path) -> None:
+    import_subscribers(isa.engine, DATA / "subscribers-excel-de.csv", "isa", confirmed=True)
+    buffer = io.StringIO()
+    assert export_subscribers(isa.engine, "isa", buffer) == 104
+    text = buffer.getvalue()
+    rows = list(csv.reader(io.StringIO(text)))
+    cells = [c for row in rows for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert any(c.startswith("'=HYPERLINK(") for c in cells)
+    assert any(c.startswith("'+49 6142") for c in cells)
+    exported = tmp_path / "export.csv"
+    exported.write_text(text, encoding="utf-8-sig")
+    create_list(isa.engine, "kopie")
+    report = import_subscribers(isa.engine, exported, "kopie", confirmed=True)
+    assert report.rejected == 0 and report.updated == 104
+    with read_session(isa.engine) as session:
+        orgs = set(session.exec(select(Subscriber.organisation)))
+    assert '=HYPERLINK("https://phish.example/login?id=4711";"Hier klicken")' in orgs
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "cp1252"])
+def test_excel_unicode_text_and_mailchimp_columns(
+    isa: Project, tmp_path: Path, encoding: str
+) -> None:
+    rows = [
+        [
+            "Email Address",
+            "First Name",
+            "Last Name",
+            "OPTIN_TIME",
+            "CONFIRM_TIME",
+            "CONFIRM_IP",
+            "UNSUB_TIME",
+        ],
+        [
+            "jörg.klein@schaefer-praezision.example",
+            "Jörg",
+            "Klein",
+            "2019-03-01 10:00:00",
+            "2019-03-01 10:05:00",
+            "192.0.2.7",
+            "",
+        ],
+        ["left@schaefer-praezision.example", "Lea", "Links", "", "", "", "2020-01-01 00:00:00"],
+    ]
+    path = tmp_path / "mailchimp.txt"
+    if encoding == "cp1252":
+        rows[1][0] = "joerg.klein@schaefer-praezision.example"
+    text = "\r\n".join("\t".join(r) for r in rows) + "\r\n"
+    path.write_bytes(
+        codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+        if encoding == "utf-16"
+        else text.encode(encoding)
+    )
+    report = import_subscribers(isa.engine, path, "isa", confirmed=True)
+    assert (report.added, report.skipped, report.rejected) == (1, 1, 0)
+    with read_session(isa.engine) as session:
+        person = session.exec(select(Subscriber)).one()
+        event = session.exec(select(ConsentEvent)).one()
+    assert person.name == "Jörg Klein"
+    assert event.ip == "192.0.2.7" and "2019-03-01 10:05:00" in event.note
+    # the unsubscribed row went onto the suppression list: adding it by hand is refused
+    from isamail.errors import Conflict
+
+    with pytest.raises(Conflict, match="Sperrliste"):
+        add_subscriber(isa.engine, "left@schaefer-praezision.example", "isa", confirmed=True)
