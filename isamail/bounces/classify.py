@@ -1,0 +1,759 @@
+"""Reading returned mail: which recipients failed, how badly, and for which delivery.
+
+Pure functions over the raw bytes of one message: no database, no network.
+
+How a message is read, in this order (the first step that finds something wins):
+
+1. **Complaints** (``COMPLAINT``): an ARF report (RFC 5965, a ``message/feedback-report``
+   part), Hotmail's JMRP format (an attached original carrying
+   ``X-HmXmrOriginalRecipient``), and Apple Mail's mail-based unsubscribe
+   (``X-Apple-Unsubscribe: true``), which is the subscriber asking to leave. The
+   complainant is the report's ``Original-Rcpt-To``, else the original's ``To``.
+2. **RFC 3464 delivery status** (``message/delivery-status`` parts, or the same fields
+   in plain text when a sanitised sample broke the MIME structure): one recipient per
+   ``Final-Recipient``/``Original-Recipient`` group, classified by ``_kind``.
+3. **Unmistakable auto-replies** (``AUTOREPLY``): ``X-Autoreply``, ``X-Autorespond``,
+   ``Precedence: auto_reply``, or an out-of-office subject ("Automatic reply",
+   "Abwesenheitsnotiz", "Out of Office", "Automatische Antwort", …).
+4. **flufl.bounce** for the non-standard formats (qmail, old Exim/Sendmail, Exchange,
+   Yahoo …); the status code is then looked up in the human-readable text near the
+   address.
+5. **Our own text rules**, only for a message that looks like a bounce (from a
+   mailer-daemon/postmaster, or a bounce subject): addresses in the human-readable text
+   that have a status code or a failure phrase near them.
+6. ``Auto-Submitted: auto-replied`` alone marks an ``AUTOREPLY`` unless step 5 found a
+   recipient with a status code: Exim and Postfix put that header on real bounces too,
+   while a notice with a reason but no code (the corpus' ``rb-issue-368``) is left alone,
+   which at worst ignores one soft bounce.
+7. Anything else is ``NOT_BOUNCE``.
+
+Per-recipient classes (``_kind``), by enhanced status code (RFC 3463) first:
+
+* ``Action: delayed/relayed/delivered/expanded`` → ``SOFT``: the MTA still tries or did
+  deliver; nothing about the address is known to be wrong.
+* ``x.1.x`` (bad mailbox, bad domain) → ``HARD`` for class 5, except ``x.1.7``/``x.1.8``
+  (the *sender's* address is bad) → ``POLICY``.
+* ``x.2.2`` and any "mailbox full"/"over quota" text → ``SOFT``, also for 5.2.2: a full
+  mailbox usually empties again, and most ESPs count it as soft.
+* ``5.2.1`` (mailbox disabled) and ``5.4.4`` (no route to the host) → ``HARD``.
+* ``x.2.3``/``x.3.4`` (our message too large), ``x.6.x`` (our content) and ``x.7.x``
+  (policy: DMARC, SPF, DKIM, block lists, rate limits) → ``POLICY``: an operator alert,
+  not the subscriber's fault. ``4.7.x`` (e.g. Gmail's 4.7.28 rate limit) is also
+  ``POLICY`` when the MTA gave up; while it still retries (``delayed``) it is ``SOFT``.
+* Generic codes (``5.0.0``, ``5.5.x``, plain ``550``) are decided by the diagnostic
+  text: policy phrases ("blocked", "spamhaus", "listed", "rejected for policy reasons",
+  "too many", "quota exceeded for sender" …) → ``POLICY``; mailbox-full phrases →
+  ``SOFT``; "user unknown"/"no such user"/"does not exist" … → ``HARD``; otherwise a
+  permanent (5xx) code → ``HARD`` and a temporary one → ``SOFT``.
+* No code at all: an explicit phrase decides as above, otherwise ``SOFT`` — an unknown
+  failure without a 5xx code never unsubscribes anyone.
+
+The message's kind is its worst recipient's, in the order HARD > POLICY > SOFT.
+
+Attribution: bounce parsers (flufl.bounce among them) skip non-ASCII addresses, and
+forwarding changes addresses, so the VERP token of our envelope sender
+(``bounces+TOKEN@domain``) is the primary key; the recipient addresses are for reports
+and for checking.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import HeaderParser
+from email.policy import compat32
+from enum import StrEnum
+
+from flufl.bounce import all_failures
+
+
+class BounceKind(StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+    POLICY = "policy"
+    COMPLAINT = "complaint"
+    AUTOREPLY = "autoreply"
+    NOT_BOUNCE = "not_bounce"
+
+
+@dataclass(frozen=True)
+class FailedRecipient:
+    address: str
+    status: str | None
+    action: str | None
+    diagnostic: str
+    kind: BounceKind
+
+
+@dataclass(frozen=True)
+class BounceReport:
+    kind: BounceKind
+    recipients: tuple[FailedRecipient, ...]
+    token: str | None
+    original_message_id: str | None
+    reporter: str
+    summary: str
+
+
+# Severity among recipients of one message; complaint etc. never mix with these.
+_SEVERITY = {BounceKind.HARD: 3, BounceKind.POLICY: 2, BounceKind.SOFT: 1}
+
+_ENHANCED = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
+# A basic SMTP reply code stands alone or before "-"/" " (continuation lines, "550 5.1.1").
+_BASIC = re.compile(r"(?<![\w.\-:/#=])([45][0-5]\d)(?=[\s\-]|$)")
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_WORST_FIRST = (BounceKind.HARD, BounceKind.POLICY, BounceKind.SOFT)
+
+_POLICY_TEXT = re.compile(
+    r"dmarc|\bspf\b|\bdkim\b|spam|\bblock(?:ed|list|listed)?\b|blacklist|(?<!not )\blisted\b"
+    r"|\brbl\b|dnsbl|reputation|polic(?:y|ies)|rate.?limit|too many|(?:quota|limit) exceeded for"
+    r"|sender quota|not authori[sz]ed|relay(?:ing)? (?:access )?denied|relay not permitted"
+    r"|virus|malware|content rejected|\bbanned\b|unsolicited",
+    re.IGNORECASE,
+)
+_FULL_TEXT = re.compile(
+    r"mailbox (?:is )?full|full mailbox|over ?quota|quota (?:exceeded|full)|exceeded (?:storage|"
+    r"(?:the |his |her |its )?quota)|insufficient (?:storage|disk)|mailbox size limit"
+    r"|storage (?:quota|limit|allocation)|postfach (?:ist )?voll",
+    re.IGNORECASE,
+)
+_HARD_TEXT = re.compile(
+    r"user unknown|unknown user|(?:user|recipient|addressee|mailbox) (?:is )?unknown"
+    r"|no such (?:user|mailbox|recipient|address|account|domain|person)"
+    r"|(?:does not|doesn'?t|did not) exist|not exist|unknown (?:recipient|address|mailbox|local)"
+    r"|invalid (?:recipient|mailbox|address|user|account)|mailbox (?:unavailable|not found"
+    r"|disabled|inactive|does not exist)|account (?:has been |is )?(?:disabled|deactivated|closed"
+    r"|suspended|inactive|expired)|host unknown|host not found|domain not found|unrouteable"
+    r"|not our customer|no mailbox|bad destination|(?:user|recipient) not found"
+    r"|no longer (?:available|active|valid)|not listed in|address rejected"
+    r"|unbekannt|existiert nicht",
+    re.IGNORECASE,
+)
+_NON_FAILURE_ACTIONS = frozenset({"delayed", "relayed", "delivered", "expanded", "deliverable"})
+
+_AUTOREPLY_SUBJECT = re.compile(
+    r"^\s*(?:automatic reply|auto[- ]?reply|auto[- ]?respon|autoresponder|out of (?:the )?office"
+    r"|abwesenheitsnotiz|automatische antwort|abwesend|away from|away until|on vacation"
+    r"|vacation|r[ée]ponse automatique|absence|自动回复|自動応答)",
+    re.IGNORECASE,
+)
+_BOUNCE_SENDER = re.compile(
+    r"mailer[-_]?daemon|post[-_]?master|mail delivery|mail administrator|mail system"
+    r"|delivery subsystem|mdaemon",
+    re.IGNORECASE,
+)
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|undelivered|delivery (?:status )?notification|delivery fail|delivery failure"
+    r"|failure notice|returned mail|mail delivery failed|could not (?:be )?deliver|not delivered"
+    r"|delivery has failed|returned to sender|mail system error|nondeliverable|non-delivery"
+    r"|unzustellbar|nicht zustellbar|error sending|delivery problem|mail failure|delivery report"
+    r"|delayed mail|could not send",
+    re.IGNORECASE,
+)
+# Lines of the returned original that a text bounce quotes after its own explanation.
+_ORIGINAL_MARKER = re.compile(
+    r"^(?:-+ ?(?:original message|this is a copy|below this line|the original message"
+    r"|original mail|returned message|message headers? follows?)|received: |return-path: "
+    r"|the original message was received)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADERISH = re.compile(
+    r"^\s*(?:message-id|references|in-reply-to|from|sender|reply-to|return-path|received"
+    r"|dkim-signature|x-[\w-]+)\s*:",
+    re.IGNORECASE,
+)
+_SUMMARY_BY_CODE = {
+    "1.1": "Postfach unbekannt",
+    "1.2": "Domain unbekannt",
+    "1.3": "Ungültige Empfängeradresse",
+    "1.6": "Empfänger umgezogen",
+    "1.7": "Absenderadresse abgelehnt",
+    "1.8": "Absenderdomain abgelehnt",
+    "2.1": "Postfach deaktiviert",
+    "2.2": "Postfach voll",
+    "2.3": "Nachricht zu groß",
+    "3.4": "Nachricht zu groß",
+    "4.4": "Zielserver nicht erreichbar",
+    "4.7": "Zustellung zu lange verzögert",
+    "7.26": "Authentifizierung (SPF/DKIM/DMARC) fehlgeschlagen",
+    "7.28": "Zu viele Nachrichten (Ratenbegrenzung)",
+}
+_SUMMARY_BY_KIND = {
+    BounceKind.HARD: "Dauerhafter Zustellfehler",
+    BounceKind.SOFT: "Vorübergehender Zustellfehler",
+    BounceKind.POLICY: "Vom Empfangsserver abgelehnt (Richtlinie/Reputation)",
+}
+
+
+def classify(raw: bytes, *, verp_local: str = "bounces") -> BounceReport:
+    """Classify one returned message; see the module docstring for the rules."""
+    msg = message_from_bytes(raw, policy=compat32)
+    original = _original_headers(msg)
+    token = _find_token(msg, original, raw, verp_local)
+    message_id = _original_message_id(msg, original)
+    sender = _header(msg, "From")
+
+    def report(
+        kind: BounceKind, recipients: Iterable[FailedRecipient], reporter: str
+    ) -> BounceReport:
+        found = tuple(recipients)
+        return BounceReport(
+            kind, found, token, message_id, reporter or sender, _summary(kind, found)
+        )
+
+    complaint = _complaint(msg, original)
+    if complaint is not None:
+        return report(BounceKind.COMPLAINT, complaint, sender)
+
+    text = _human_text(msg)
+    fields = _delivery_status_fields(msg, text)
+    reporter = _reporting_mta(fields)
+    recipients = _merge(_dsn_recipients(fields))
+    if recipients:
+        return report(_worst(recipients), recipients, reporter)
+    is_dsn = bool(fields)
+    if not is_dsn and _strong_autoreply(msg):
+        return report(BounceKind.AUTOREPLY, (), sender)
+
+    mine, to = _own_addresses(msg, original, raw)
+    recipients = _merge(
+        _flufl_recipients(msg, text, mine | to) or _flufl_recipients(msg, text, mine)
+    )
+    if recipients:
+        return report(_worst(recipients), recipients, reporter)
+    if not is_dsn and not _looks_like_bounce(msg):
+        kind = BounceKind.AUTOREPLY if _weak_autoreply(msg) else BounceKind.NOT_BOUNCE
+        return report(kind, (), sender)
+
+    recipients = _merge(_text_recipients(text, mine | to) or _text_recipients(text, mine))
+    has_code = any(r.status for r in recipients)
+    if not is_dsn and not has_code and _weak_autoreply(msg):
+        return report(BounceKind.AUTOREPLY, (), sender)
+    if recipients:
+        return report(_worst(recipients), recipients, reporter)
+    # A bounce that names nobody: only the token can attribute it, so never call it hard.
+    return report(BounceKind.SOFT, (), reporter)
+
+
+# --- headers and text -----------------------------------------------------------------------
+
+
+def _clean(value: object) -> str:
+    """A header value as text: RFC 2047 decoded, raw 8-bit (surrogate-escaped) bytes as UTF-8."""
+    text = str(value)
+    if "=?" in text:
+        with contextlib.suppress(ValueError, LookupError, UnicodeError):
+            text = str(make_header(decode_header(text)))
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return " ".join(text.split())
+
+
+def _headers(msg: Message, name: str) -> list[str]:
+    # raw_items: compat32's get() turns 8-bit values into Header objects that lose the bytes.
+    wanted = name.lower()
+    return [_clean(value) for key, value in msg.raw_items() if key.lower() == wanted]
+
+
+def _header(msg: Message, name: str) -> str:
+    values = _headers(msg, name)
+    return values[0] if values else ""
+
+
+def _part_text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, "replace")
+    except LookupError:
+        return payload.decode("utf-8", "replace")
+
+
+def _own_parts(msg: Message) -> Iterator[Message]:
+    """The bounce's own leaves, not descending into a returned original or a report part."""
+    if msg.is_multipart():
+        for sub in msg.get_payload():
+            if isinstance(sub, Message) and sub.get_content_maintype() != "message":
+                yield from _own_parts(sub)
+    else:
+        yield msg
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _human_text(msg: Message) -> str:
+    """The explanation a human would read; HTML only when there is no plain text."""
+    plain: list[str] = []
+    html: list[str] = []
+    for part in _own_parts(msg):
+        ctype = part.get_content_type()
+        if ctype == "text/html":
+            html.append(_TAG.sub(" ", _part_text(part)).replace("&nbsp;", " "))
+        elif (
+            part.get_content_maintype() in {"text", "multipart"} and ctype != "text/rfc822-headers"
+        ):
+            # A multipart leaf is one whose boundary is missing: its body is all we have.
+            plain.append(_part_text(part))
+    return "\n".join(plain or html)
+
+
+def _explanation(text: str) -> str:
+    """The text before the quoted original, where a text bounce explains itself."""
+    marker = _ORIGINAL_MARKER.search(text)
+    # A marker in the first lines is the start of the report itself, not the original.
+    return text[: marker.start()] if marker and marker.start() > 200 else text
+
+
+def _original_headers(msg: Message) -> Message | None:
+    """The headers of the returned original: a message/rfc822 or text/rfc822-headers part."""
+    for part in msg.walk():
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822":
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                return inner[0]
+        elif ctype in {"text/rfc822-headers", "message/rfc822-headers"}:
+            payload = part.get_payload()
+            if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+                return payload[0]
+            return HeaderParser(policy=compat32).parsestr(_part_text(part))
+    return None
+
+
+# --- attribution ----------------------------------------------------------------------------
+
+_TOKEN_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To", "Cc")
+_ORIGINAL_TOKEN_HEADERS = ("Return-Path", "Sender", "Errors-To", "From")
+
+
+def _token_pattern(verp_local: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![\w.+-])(?i:{re.escape(verp_local)})\+([A-Za-z0-9_-]+)@[\w-]+(?:\.[\w-]+)+"
+    )
+
+
+def _find_token(msg: Message, original: Message | None, raw: bytes, verp_local: str) -> str | None:
+    """Our VERP token, searched in the most trustworthy places first.
+
+    The bounce goes to our envelope sender, so its envelope headers name it; failing that,
+    the returned original's Return-Path; failing that, the raw message (text bounces quote
+    the original's headers as plain text).
+    """
+    pattern = _token_pattern(verp_local)
+    places: list[str] = []
+    for name in _TOKEN_HEADERS:
+        places.extend(_headers(msg, name))
+    if original is not None:
+        for name in _ORIGINAL_TOKEN_HEADERS:
+            places.extend(_headers(original, name))
+    places.append(raw.decode("utf-8", "replace"))
+    for place in places:
+        found = pattern.search(place)
+        if found:
+            return found.group(1)
+    return None
+
+
+_MESSAGE_ID = re.compile(r"^\s*message-id\s*:\s*(<[^>\s]+>)", re.IGNORECASE | re.MULTILINE)
+_ANGLE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
+
+
+def _original_message_id(msg: Message, original: Message | None) -> str | None:
+    if original is not None:
+        value = _header(original, "Message-ID")
+        found = _ANGLE_ID.search(value)
+        if found:
+            return found.group(0)
+        if "@" in value and " " not in value:
+            return f"<{value}>"  # some MTAs drop the angle brackets
+    quoted = _MESSAGE_ID.search(_human_text(msg))
+    if quoted:
+        return quoted.group(1)
+    for name in ("In-Reply-To", "References"):
+        ids = _ANGLE_ID.findall(_header(msg, name))
+        if ids:
+            return ids[-1]
+    return None
+
+
+def _addresses_in(values: Iterable[str]) -> set[str]:
+    return {a.lower() for value in values for a in _ADDRESS.findall(value)}
+
+
+def _own_addresses(msg: Message, original: Message | None, raw: bytes) -> tuple[set[str], set[str]]:
+    """Addresses that are never a failed recipient, and the bounce's To and Delivered-To.
+
+    The bounce's To is the original's envelope sender: ours (excluded by the VERP pattern
+    anyway) or, for senders without VERP, the person a text bounce also mentions. Callers
+    try without those first and fall back to allowing them, because anonymised samples
+    give sender and recipient the same address. Message-IDs look like addresses and are
+    excluded too.
+    """
+    values = [_header(msg, n) for n in ("From", "Reply-To", "Sender")]
+    if original is not None:
+        values += [_header(original, n) for n in ("From", "Sender", "Return-Path", "Reply-To")]
+    ids = _MESSAGE_ID.findall(raw.decode("utf-8", "replace"))
+    mine = _addresses_in(values) | _addresses_in(ids)
+    if original is not None:
+        mine |= _addresses_in([_header(original, "Message-ID")])
+    return mine, _addresses_in([_header(msg, "To"), _header(msg, "Delivered-To")])
+
+
+# Any VERP-style envelope sender (ours under another local part, or a list's), never a recipient.
+_VERP_LIKE = re.compile(r"[^@]*\+[^@]*=[^@]*@|bounces?[+-]", re.IGNORECASE)
+
+
+def _is_foreign(address: str, mine: set[str]) -> bool:
+    local = address.split("@", 1)[0].lower()
+    return (
+        address.lower() not in mine
+        and not _BOUNCE_SENDER.fullmatch(local)
+        and not _VERP_LIKE.match(address)
+    )
+
+
+# --- complaints -----------------------------------------------------------------------------
+
+
+def _report_fields(part: Message) -> list[tuple[str, str]]:
+    """The fields of a message/delivery-status or feedback-report part, in order."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return [
+            (key.lower(), _clean(value))
+            for block in payload
+            if isinstance(block, Message)
+            for key, value in block.raw_items()
+        ]
+    return _fields_from_text(_part_text(part))
+
+
+def _complaint(msg: Message, original: Message | None) -> list[FailedRecipient] | None:
+    feedback = next(
+        (p for p in msg.walk() if p.get_content_type() == "message/feedback-report"), None
+    )
+    if feedback is not None:
+        fields = dict(reversed(_report_fields(feedback)))
+        address = fields.get("original-rcpt-to", "") or (
+            _header(original, "To") if original is not None else ""
+        )
+        note = f"Feedback-Type: {fields.get('feedback-type', 'abuse')}"
+        return _complainants(address, note)
+    if original is not None and original.get("X-HmXmrOriginalRecipient"):
+        address = _header(original, "X-HmXmrOriginalRecipient") or _header(original, "To")
+        return _complainants(address, "Hotmail JMRP")
+    if _header(msg, "X-Apple-Unsubscribe").lower() == "true":
+        return _complainants(_header(msg, "From"), "X-Apple-Unsubscribe")
+    return None
+
+
+def _complainants(value: str, note: str) -> list[FailedRecipient]:
+    return [
+        FailedRecipient(address, None, None, note, BounceKind.COMPLAINT)
+        for address in dict.fromkeys(_ADDRESS.findall(value))
+    ]
+
+
+# --- RFC 3464 -------------------------------------------------------------------------------
+
+_FIELD_LINE = re.compile(
+    r"^(reporting-mta|final-recipient|original-recipient|action|status|diagnostic-code"
+    r"|remote-mta|x-actual-recipient)\s*:\s*(.*)$",
+    re.IGNORECASE,
+)
+
+
+def _fields_from_text(text: str) -> list[tuple[str, str]]:
+    """DSN fields written as text, with folded continuation lines joined."""
+    fields: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        match = _FIELD_LINE.match(line)
+        if match:
+            fields.append((match.group(1).lower(), match.group(2).strip()))
+        elif fields and line[:1] in {" ", "\t"} and line.strip():
+            name, value = fields[-1]
+            fields[-1] = (name, f"{value} {line.strip()}")
+        elif line.strip():
+            fields.append(("", ""))  # ends folding; harmless for grouping
+    return [f for f in fields if f[0]]
+
+
+def _delivery_status_fields(msg: Message, text: str) -> list[tuple[str, str]]:
+    fields: list[tuple[str, str]] = []
+    for part in msg.walk():
+        if part.get_content_type() == "message/delivery-status":
+            fields.extend(_report_fields(part))
+    if not fields and re.search(r"^final-recipient\s*:", text, re.IGNORECASE | re.MULTILINE):
+        fields = _fields_from_text(text)
+    return fields
+
+
+def _reporting_mta(fields: list[tuple[str, str]]) -> str:
+    for name, value in fields:
+        if name == "reporting-mta":
+            return value.split(";", 1)[-1].strip()
+    return ""
+
+
+def _dsn_groups(fields: list[tuple[str, str]]) -> Iterator[dict[str, str]]:
+    """Per-recipient field groups; a recipient field seen twice starts the next group."""
+    group: dict[str, str] = {}
+    for name, value in fields:
+        starts = name in {"final-recipient", "original-recipient"} and name in group
+        if starts:
+            yield group
+            group = {}
+        if name != "reporting-mta":
+            group.setdefault(name, value)
+    if group:
+        yield group
+
+
+_XTEXT = re.compile(r"\+([0-9A-Fa-f]{2})")
+_UNITEXT = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
+
+
+def _dsn_address(value: str) -> str:
+    """The address of an ``rfc822;``/``utf-8;`` recipient field, xtext decoded (RFC 3461/6533)."""
+    kind, _, address = value.rpartition(";")
+    # Spaces come from RFC 2047 words some MTAs wrongly use here; addresses have none.
+    address = "".join(address.split()).strip("<>")
+    if kind.strip().lower() in {"rfc822", "utf-8"} and "+" in address and _XTEXT.search(address):
+        address = _XTEXT.sub(lambda m: chr(int(m.group(1), 16)), address)
+    return _UNITEXT.sub(lambda m: chr(int(m.group(1), 16)), address)
+
+
+def _dsn_recipients(fields: list[tuple[str, str]]) -> Iterator[FailedRecipient]:
+    for group in _dsn_groups(fields):
+        # Original-Recipient is the address as we sent it; Final-Recipient may be an alias.
+        address = _dsn_address(group.get("original-recipient", ""))
+        if "@" not in address:
+            address = _dsn_address(group.get("final-recipient", ""))
+        if "@" not in address:
+            continue
+        status = _status(group.get("status", ""))
+        action = group.get("action", "").lower() or None
+        diagnostic = group.get("diagnostic-code", "").split(";", 1)[-1].strip()
+        yield FailedRecipient(
+            address, status, action, diagnostic, _kind(status, action, diagnostic)
+        )
+
+
+def _status(value: str) -> str | None:
+    found = _ENHANCED.search(value)
+    return ".".join(found.groups()) if found else None
+
+
+# --- the decision table -----------------------------------------------------------------------
+
+
+def _kind(status: str | None, action: str | None, diagnostic: str) -> BounceKind:
+    """One recipient's class from its status code, action and diagnostic (module docstring)."""
+    if action in _NON_FAILURE_ACTIONS:
+        return BounceKind.SOFT
+    code = _specific_code(status, diagnostic)
+    if code is None:
+        basic = _BASIC.search(diagnostic)
+        return _by_text(
+            diagnostic, permanent=bool(basic and basic.group(1)[0] == "5"), coded=bool(basic)
+        )
+    klass, subject, detail = (int(x) for x in code.split("."))
+    if klass == 2:
+        return BounceKind.SOFT
+    by_code = _by_code(klass, subject, detail, diagnostic)
+    return by_code or _by_text(diagnostic, permanent=klass == 5, coded=True)
+
+
+def _specific_code(status: str | None, diagnostic: str) -> str | None:
+    """The status, or a more specific code of the same class from the diagnostic."""
+    if status is not None and not status.endswith(".0.0"):
+        return status
+    for found in _ENHANCED.finditer(diagnostic):
+        code = ".".join(found.groups())
+        if not code.endswith(".0.0") and (status is None or code[0] == status[0]):
+            return code
+    return status
+
+
+def _by_code(klass: int, subject: int, detail: int, diagnostic: str) -> BounceKind | None:
+    """The class an enhanced status code decides on its own; None leaves it to the text."""
+    if subject == 1:
+        if detail in {7, 8}:
+            return BounceKind.POLICY
+        return BounceKind.HARD if klass == 5 else BounceKind.SOFT
+    if subject == 2:
+        if detail == 2 or _FULL_TEXT.search(diagnostic):
+            return BounceKind.SOFT
+        if detail == 3:
+            return BounceKind.POLICY
+        if detail == 1:
+            return BounceKind.HARD if klass == 5 else BounceKind.SOFT
+        return None
+    if (subject, detail) == (3, 4) or subject == 6:
+        return BounceKind.POLICY
+    if subject == 4 and detail == 4 and klass == 5:
+        return BounceKind.HARD
+    if subject == 7:
+        if klass == 5 and _HARD_TEXT.search(diagnostic) and not _POLICY_TEXT.search(diagnostic):
+            return BounceKind.HARD
+        return BounceKind.POLICY
+    return None
+
+
+def _by_text(diagnostic: str, *, permanent: bool, coded: bool) -> BounceKind:
+    if _POLICY_TEXT.search(diagnostic):
+        return BounceKind.POLICY
+    if _FULL_TEXT.search(diagnostic):
+        return BounceKind.SOFT
+    if _HARD_TEXT.search(diagnostic) and (permanent or not coded):
+        return BounceKind.HARD
+    return BounceKind.HARD if permanent else BounceKind.SOFT
+
+
+# --- non-standard bounces -------------------------------------------------------------------
+
+
+def _window(text: str, address: str) -> str:
+    """The lines around the first mention of address: where MTAs put its reason."""
+    lines = text.splitlines()
+    needle = address.lower()
+    for i, line in enumerate(lines):
+        if needle in line.lower():
+            return " ".join(s.strip() for s in lines[max(i - 1, 0) : i + 6] if s.strip())
+    return ""
+
+
+def _from_text(address: str, text: str, *, temporary: bool = False) -> FailedRecipient:
+    explanation = _explanation(text)
+    window = _window(explanation, address) or " ".join(explanation.split())[:2000]
+    diagnostic = window[:500]
+    status = _status(window)
+    if status is None:
+        basic = _BASIC.search(window)
+        status = basic.group(1) if basic else None
+    action = "delayed" if temporary else "failed"
+    kind = _kind(status if status and "." in status else None, action, window)
+    if status and "." not in status and kind is not BounceKind.SOFT:
+        status = f"{status[0]}.0.0"
+    return FailedRecipient(address, status, action, diagnostic, kind)
+
+
+def _flufl_recipients(msg: Message, text: str, mine: set[str]) -> list[FailedRecipient]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            temporary, permanent = all_failures(msg)
+    except Exception:  # a heuristic parser failing must not lose the message
+        return []
+    found_recipients: list[FailedRecipient] = []
+    for found, is_temporary in ((permanent, False), (temporary - permanent, True)):
+        for item in sorted(found):
+            address = item.decode("utf-8", "replace") if isinstance(item, bytes) else str(item)
+            address = address.strip().strip("<>")
+            if _ADDRESS.fullmatch(address) and _is_foreign(address, mine):
+                found_recipients.append(_from_text(address, text, temporary=is_temporary))
+    return found_recipients
+
+
+def _text_recipients(text: str, mine: set[str]) -> list[FailedRecipient]:
+    """Addresses in the explanation that have a code or a failure phrase near them."""
+    explanation = _explanation(text)
+    candidates: list[str] = []
+    for line in explanation.splitlines():
+        if _HEADERISH.match(line):
+            continue
+        for address in _ADDRESS.findall(line):
+            if _is_foreign(address, mine) and address.lower() not in map(str.lower, candidates):
+                candidates.append(address.strip("."))
+    return [r for r in (_from_text(a, text) for a in candidates) if _has_reason(r)]
+
+
+def _has_reason(recipient: FailedRecipient) -> bool:
+    if recipient.status:
+        return True
+    text = recipient.diagnostic
+    return bool(_HARD_TEXT.search(text) or _FULL_TEXT.search(text) or _POLICY_TEXT.search(text))
+
+
+# --- message-level signals ------------------------------------------------------------------
+
+
+def _strong_autoreply(msg: Message) -> bool:
+    if msg.get("X-Autoreply") or msg.get("X-Autorespond"):
+        return True
+    if _header(msg, "Precedence").lower() == "auto_reply":
+        return True
+    return bool(_AUTOREPLY_SUBJECT.search(_header(msg, "Subject")))
+
+
+def _weak_autoreply(msg: Message) -> bool:
+    return _header(msg, "Auto-Submitted").lower().startswith("auto-replied")
+
+
+def _looks_like_bounce(msg: Message) -> bool:
+    sender = _header(msg, "From")
+    return bool(_BOUNCE_SENDER.search(sender) or _BOUNCE_SUBJECT.search(_header(msg, "Subject")))
+
+
+def _merge(recipients: Iterable[FailedRecipient]) -> list[FailedRecipient]:
+    """One entry per address (compared lower-cased), keeping its worst report."""
+    merged: dict[str, FailedRecipient] = {}
+    for recipient in recipients:
+        key = recipient.address.lower()
+        known = merged.get(key)
+        if known is None or _SEVERITY[recipient.kind] > _SEVERITY[known.kind]:
+            merged[key] = recipient
+    return list(merged.values())
+
+
+def _worst(recipients: Iterable[FailedRecipient]) -> BounceKind:
+    kinds = {r.kind for r in recipients}
+    return next((k for k in _WORST_FIRST if k in kinds), BounceKind.SOFT)
+
+
+def _summary(kind: BounceKind, recipients: tuple[FailedRecipient, ...]) -> str:
+    """One German line for the report, naming the worst recipient's reason and code."""
+    if kind is BounceKind.COMPLAINT:
+        note = recipients[0].diagnostic if recipients else ""
+        if note == "X-Apple-Unsubscribe":
+            return "Abmeldung per E-Mail (Apple Mail)"
+        if "auth-failure" in note:
+            return "Bericht über fehlgeschlagene Authentifizierung (ARF auth-failure)"
+        return f"Beschwerde über Spam ({note})" if note else "Beschwerde über Spam"
+    if kind is BounceKind.AUTOREPLY:
+        return "Automatische Antwort (Abwesenheitsnotiz o. Ä.), kein Rückläufer"
+    if kind is BounceKind.NOT_BOUNCE:
+        return "Keine Rückläufer-Nachricht"
+    worst = next((r for r in recipients if r.kind is kind), None)
+    if worst is None:
+        return f"{_SUMMARY_BY_KIND[kind]} (Empfänger nicht erkennbar)"
+    text = _reason(worst)
+    more = f", +{len(recipients) - 1} weitere" if len(recipients) > 1 else ""
+    return f"{text} ({worst.status}){more}" if worst.status else f"{text}{more}"
+
+
+def _reason(recipient: FailedRecipient) -> str:
+    status = recipient.status or ""
+    parts = status.split(".")
+    if len(parts) == 3:
+        subject_detail = f"{parts[1]}.{parts[2]}"
+        if subject_detail in _SUMMARY_BY_CODE:
+            return _SUMMARY_BY_CODE[subject_detail]
+    if recipient.action == "delayed":
+        return "Zustellung verzögert"
+    if recipient.kind is BounceKind.SOFT and _FULL_TEXT.search(recipient.diagnostic):
+        return "Postfach voll"
+    if recipient.kind is BounceKind.POLICY and _POLICY_TEXT.search(recipient.diagnostic):
+        return "Vom Empfangsserver abgelehnt (Sperrliste/Richtlinie)"
+    if recipient.kind is BounceKind.HARD and _HARD_TEXT.search(recipient.diagnostic):
+        return "Postfach unbekannt"
+    return _SUMMARY_BY_KIND[recipient.kind]

@@ -1,0 +1,199 @@
+"""Reading returned mail from an mbox file, a Maildir, or an IMAP folder.
+
+Each reader yields ``ReturnedMail(key, raw)``; ``key`` names the message within its
+mailbox (mbox position, Maildir file name, IMAP UID), and the caller stores a hash of raw
+and key to process every message once. Readers never change or delete what they read,
+except ``ImapMailbox.mark_processed``, which the caller invokes after recording a message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import mailbox
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from isamail.errors import IsamailError
+
+
+@dataclass(frozen=True)
+class ReturnedMail:
+    key: str
+    raw: bytes
+
+
+def read_mbox(path: Path) -> Iterator[ReturnedMail]:
+    """Messages of an mbox file, keyed by their position ("mbox:0", "mbox:1", …)."""
+    if not path.is_file():
+        raise IsamailError(f"Postfach-Datei {path} nicht gefunden")
+    try:
+        box = mailbox.mbox(path, create=False)
+        try:
+            for key in box.iterkeys():
+                yield ReturnedMail(f"mbox:{key}", box.get_bytes(key, from_=False))
+        finally:
+            box.close()
+    except (OSError, mailbox.Error) as err:
+        raise IsamailError(f"Postfach-Datei {path} kann nicht gelesen werden: {err}") from err
+
+
+def read_maildir(path: Path) -> Iterator[ReturnedMail]:
+    """Messages in new/ and cur/ of a Maildir, keyed by their unique Maildir name."""
+    if not (path / "cur").is_dir() or not (path / "new").is_dir():
+        raise IsamailError(f"{path} ist kein Maildir-Ordner (new/ und cur/ fehlen)")
+    try:
+        box = mailbox.Maildir(path, factory=None, create=False)
+        for key in sorted(box.iterkeys()):
+            yield ReturnedMail(f"maildir:{key}", box.get_bytes(key))
+    except (OSError, mailbox.Error) as err:
+        raise IsamailError(f"Maildir {path} kann nicht gelesen werden: {err}") from err
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    """An ``imaps://user:pass@host:993/INBOX?processed=Processed`` URL, taken apart."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    folder: str
+    processed_folder: str | None
+
+    @classmethod
+    def from_url(cls, url: str) -> ImapSettings:
+        parts = urlsplit(url)
+        if parts.scheme != "imaps":
+            raise IsamailError(
+                f"IMAP-Adresse {mask_password(url)} muss mit imaps:// beginnen (nur TLS)"
+            )
+        if not parts.hostname or parts.username is None or parts.password is None:
+            raise IsamailError(
+                f"IMAP-Adresse {mask_password(url)} braucht Benutzer, Passwort und Server"
+            )
+        try:
+            port = parts.port or 993
+        except ValueError as err:
+            raise IsamailError(f"IMAP-Adresse {mask_password(url)}: ungültiger Port") from err
+        options = parse_qs(parts.query)
+        processed = options.get("processed", [None])[-1]
+        return cls(
+            host=parts.hostname,
+            port=port,
+            user=unquote(parts.username),
+            password=unquote(parts.password),
+            folder=unquote(parts.path.lstrip("/")) or "INBOX",
+            processed_folder=processed or None,
+        )
+
+    @property
+    def label(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}/{self.folder}"
+
+
+def mask_password(url: str) -> str:
+    """The URL with its password replaced, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return parts._replace(netloc=f"{user}:***@{netloc[1]}").geturl()
+
+
+# Set on processed messages when the URL names no folder to move them to.
+PROCESSED_KEYWORD = "IsamailProcessed"
+
+
+class ImapMailbox:
+    """An IMAP folder over TLS (certificate checked), read by UID.
+
+    With ``?processed=Folder`` a processed message is moved there (MOVE, or COPY plus
+    delete where the server lacks MOVE); without it, it is flagged ``\\Seen`` and
+    ``IsamailProcessed``, and later runs skip messages carrying that keyword.
+    """
+
+    def __init__(self, url: str, *, timeout: float = 30) -> None:
+        self.settings = ImapSettings.from_url(url)
+        self._conn = self._connect(timeout)
+
+    def _connect(self, timeout: float) -> imaplib.IMAP4_SSL:
+        s = self.settings
+        try:
+            conn = imaplib.IMAP4_SSL(
+                s.host, s.port, ssl_context=ssl.create_default_context(), timeout=timeout
+            )
+        except (OSError, ssl.SSLError, imaplib.IMAP4.error) as err:
+            raise IsamailError(f"IMAP-Server {s.host}:{s.port} nicht erreichbar: {err}") from err
+        try:
+            conn.login(s.user, s.password)
+            typ, _ = conn.select(_quote(s.folder))
+            if typ != "OK":
+                raise IsamailError(f"IMAP-Ordner {s.label} existiert nicht")
+        except (OSError, imaplib.IMAP4.error) as err:
+            _logout(conn)
+            raise IsamailError(f"Anmeldung bei IMAP-Server {s.label} fehlgeschlagen") from err
+        except IsamailError:
+            _logout(conn)
+            raise
+        return conn
+
+    def __iter__(self) -> Iterator[ReturnedMail]:
+        query = "ALL" if self.settings.processed_folder else f"UNKEYWORD {PROCESSED_KEYWORD}"
+        for uid in _first(self._command("UID", "SEARCH", query)).split():
+            data = self._command("UID", "FETCH", uid.decode(), "(BODY.PEEK[])")
+            raw = next((item[1] for item in data if isinstance(item, tuple)), None)
+            if isinstance(raw, bytes):
+                yield ReturnedMail(f"imap:{self.settings.folder}:{uid.decode()}", raw)
+
+    def mark_processed(self, key: str) -> None:
+        uid = key.rsplit(":", 1)[-1]
+        target = self.settings.processed_folder
+        if target is None:
+            self._command("UID", "STORE", uid, "+FLAGS", f"(\\Seen {PROCESSED_KEYWORD})")
+            return
+        if b"MOVE" in _first(self._command("CAPABILITY")).upper().split():
+            self._command("UID", "MOVE", uid, _quote(target))
+            return
+        self._command("UID", "COPY", uid, _quote(target))
+        self._command("UID", "STORE", uid, "+FLAGS", "(\\Deleted)")
+        self._command("EXPUNGE")
+
+    def close(self) -> None:
+        _logout(self._conn)
+
+    def __enter__(self) -> ImapMailbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _command(self, name: str, *args: str) -> list[bytes | tuple[bytes, bytes]]:
+        try:
+            if name == "UID":
+                typ, data = self._conn.uid(*args)
+            else:
+                typ, data = getattr(self._conn, name.lower())(*args)
+        except (OSError, imaplib.IMAP4.error) as err:
+            raise IsamailError(f"IMAP-Server {self.settings.label}: {name} fehlgeschlagen") from err
+        if typ != "OK":
+            raise IsamailError(f"IMAP-Server {self.settings.label}: {name} abgelehnt")
+        return list(data or [b""])
+
+
+def _first(data: list[bytes | tuple[bytes, bytes]]) -> bytes:
+    head = data[0] if data else b""
+    return head if isinstance(head, bytes) else b""
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _logout(conn: imaplib.IMAP4) -> None:
+    with contextlib.suppress(OSError, imaplib.IMAP4.error):
+        conn.logout()

@@ -1,0 +1,264 @@
+"""Classifying returned mail, over the sisimai corpus and on synthetic messages.
+
+The corpus test parses each file once (module-scoped fixture) and checks the classifier
+against facts read independently of it: a delivery-status part with Status 5.1.x names a
+hard-bounced recipient, the file name says ARF complaint or RFC 3834 auto-reply, and the
+not-bounces folder must never produce a bounce or complaint.
+"""
+
+from __future__ import annotations
+
+import collections
+import email
+import re
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message
+from email.policy import SMTPUTF8, compat32
+from pathlib import Path
+
+import pytest
+
+from isamail.bounces.classify import BounceKind, BounceReport, classify
+
+CORPUS = Path(__file__).parent / "data" / "bounces"
+BOUNCES = sorted((CORPUS / "bounces").glob("*.eml"))
+NOT_BOUNCES = sorted((CORPUS / "not-bounces").glob("*.eml"))
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, BounceReport]:
+    return {f"{p.parent.name}/{p.name}": classify(p.read_bytes()) for p in BOUNCES + NOT_BOUNCES}
+
+
+def _hard_recipients(path: Path) -> set[str]:
+    """Recipients whose DSN status is 5.1.x about the recipient (not 5.1.7/5.1.8: the sender)."""
+    msg = email.message_from_bytes(path.read_bytes(), policy=compat32)
+    found: set[str] = set()
+    for part in msg.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        for block in part.get_payload():
+            status = str(block.get("Status", "")).strip()
+            # Original-Recipient is the address as we sent it; Final-Recipient may be an alias.
+            field = block.get("Original-Recipient") or block.get("Final-Recipient", "")
+            recipient = str(field).rpartition(";")[2].strip(" <>")
+            if "=?" in recipient:  # an RFC 2047 word where it does not belong (sendmail-25)
+                recipient = str(make_header(decode_header(recipient))).replace(" ", "")
+            if re.match(r"5\.1\.(?![78]\b)\d+", status) and "@" in recipient:
+                found.add(recipient.lower())
+    return found
+
+
+def test_corpus_is_there() -> None:
+    assert len(BOUNCES) == 629
+    assert NOT_BOUNCES
+
+
+def test_every_dsn_hard_bounce_is_hard_and_attributed(reports: dict[str, BounceReport]) -> None:
+    checked = 0
+    for path in BOUNCES:
+        expected = _hard_recipients(path)
+        if not expected:
+            continue
+        report = reports[f"bounces/{path.name}"]
+        assert report.kind is BounceKind.HARD, path.name
+        hard = {r.address.lower() for r in report.recipients if r.kind is BounceKind.HARD}
+        assert expected <= hard, path.name
+        checked += 1
+    assert checked >= 60
+
+
+def test_auto_replies(reports: dict[str, BounceReport]) -> None:
+    names = [p.name for p in BOUNCES if p.name.startswith("rfc3834-")]
+    assert names
+    for name in names:
+        assert reports[f"bounces/{name}"].kind is BounceKind.AUTOREPLY, name
+
+
+def test_complaints(reports: dict[str, BounceReport]) -> None:
+    names = [p.name for p in BOUNCES if p.name.startswith("arf-")]
+    assert names
+    for name in names:
+        report = reports[f"bounces/{name}"]
+        assert report.kind is BounceKind.COMPLAINT, name
+    # Some samples name no complainant at all ("To: <Undisclosed Recipients>"): the token must.
+    assert sum(bool(reports[f"bounces/{n}"].recipients) for n in names) >= 12
+
+
+def test_not_bounces_are_left_alone(reports: dict[str, BounceReport]) -> None:
+    for path in NOT_BOUNCES:
+        report = reports[f"not-bounces/{path.name}"]
+        assert report.kind in {BounceKind.NOT_BOUNCE, BounceKind.AUTOREPLY}, path.name
+        assert not report.recipients, path.name
+
+
+def test_counts_per_class(reports: dict[str, BounceReport]) -> None:
+    counts = collections.Counter(
+        r.kind for name, r in reports.items() if name.startswith("bounces/")
+    )
+    print("\nbounce corpus:", {kind.value: counts[kind] for kind in BounceKind})
+    assert counts[BounceKind.HARD] >= 250
+    assert counts[BounceKind.SOFT] >= 100
+    assert counts[BounceKind.POLICY] >= 80
+    assert counts[BounceKind.COMPLAINT] == 17
+    assert counts[BounceKind.AUTOREPLY] >= 6
+    # Bounces the classifier cannot read at all stay rare.
+    assert counts[BounceKind.NOT_BOUNCE] <= 15
+
+
+def test_every_report_has_a_german_summary(reports: dict[str, BounceReport]) -> None:
+    for name, report in reports.items():
+        assert report.summary and "\n" not in report.summary, name
+        assert report.reporter, name
+
+
+# --- synthetic messages ---------------------------------------------------------------------
+
+
+def _dsn(
+    recipient: str,
+    status: str,
+    *,
+    to: str = "bounces+AbC123_x-9@isa-portal.de",
+    diagnostic: str = "smtp; 550 5.1.1 user unknown",
+    original: str | None = None,
+) -> bytes:
+    """A standard RFC 3464 report as Postfix sends it to our envelope sender."""
+    returned = (
+        f"--B\nContent-Type: text/rfc822-headers\n\n{original}\n" if original is not None else ""
+    )
+    return (
+        "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+        f"To: {to}\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n"
+        "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+        f"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: {status}\n"
+        f"Diagnostic-Code: {diagnostic}\n\n{returned}--B--\n"
+    ).encode()
+
+
+def test_token_from_the_bounce_recipient() -> None:
+    report = classify(_dsn("max@stadt.example", "5.1.1"))
+    assert report.token == "AbC123_x-9"
+    assert report.kind is BounceKind.HARD
+    assert [r.address for r in report.recipients] == ["max@stadt.example"]
+    assert report.summary == "Postfach unbekannt (5.1.1)"
+    assert report.reporter == "mx.example.org"
+
+
+def test_token_from_delivered_to_with_another_local_part() -> None:
+    raw = _dsn("max@stadt.example", "5.2.2", to="Newsletter <info@isa-portal.de>")
+    msg = email.message_from_bytes(raw, policy=compat32)
+    msg["Delivered-To"] = "retour+Tok_1@isa-portal.de"
+    report = classify(msg.as_bytes(), verp_local="retour")
+    assert report.token == "Tok_1"
+    assert report.kind is BounceKind.SOFT
+    assert classify(msg.as_bytes()).token is None
+
+
+def test_token_from_the_returned_originals_return_path() -> None:
+    original = "Return-Path: <bounces+Xy9@isa-portal.de>\nMessage-ID: <e1.r7@isa-portal.de>\n"
+    raw = _dsn("max@stadt.example", "5.1.1", to="info@isa-portal.de", original=original)
+    report = classify(raw)
+    assert report.token == "Xy9"
+    assert report.original_message_id == "<e1.r7@isa-portal.de>"
+
+
+def test_non_ascii_recipient_is_attributed_by_token() -> None:
+    """Parsers skip addresses like 王伟@例子.example; the token still names the delivery."""
+    outer = EmailMessage(policy=SMTPUTF8)
+    outer["From"] = "Mail Delivery System <MAILER-DAEMON@mx.例子.example>"
+    outer["To"] = "bounces+AbC123_x-9@isa-portal.de"
+    outer["Subject"] = "Undelivered Mail Returned to Sender"
+    outer.set_content("Die Nachricht an 王伟@例子.example konnte nicht zugestellt werden.")
+    outer.make_mixed()
+    per_message, per_recipient = Message(policy=SMTPUTF8), Message(policy=SMTPUTF8)
+    per_message["Reporting-MTA"] = "dns; mx.例子.example"
+    per_recipient["Final-Recipient"] = "utf-8; 王伟@例子.example"
+    per_recipient["Action"] = "failed"
+    per_recipient["Status"] = "5.1.1"
+    per_recipient["Diagnostic-Code"] = "smtp; 550 5.1.1 no such user"
+    status = Message(policy=SMTPUTF8)
+    status["Content-Type"] = "message/delivery-status"
+    status.set_payload([per_message, per_recipient])
+    outer.attach(status)
+    raw = outer.as_bytes()
+    assert "王伟".encode() in raw
+    report = classify(raw)
+    assert report.token == "AbC123_x-9"
+    assert report.kind is BounceKind.HARD
+    if report.recipients:
+        assert report.recipients[0].address == "王伟@例子.example"
+
+
+def test_original_message_id_from_rfc822_headers_part() -> None:
+    original = (
+        "From: ISA <info@isa-portal.de>\nTo: max@stadt.example\n"
+        "Message-ID: <20250101.abc@isa-portal.de>\nSubject: ISA Newsletter\n"
+    )
+    report = classify(_dsn("max@stadt.example", "5.1.1", original=original))
+    assert report.original_message_id == "<20250101.abc@isa-portal.de>"
+
+
+@pytest.mark.parametrize(
+    ("status", "diagnostic", "kind"),
+    [
+        ("5.1.1", "smtp; 550 5.1.1 user unknown", BounceKind.HARD),
+        ("5.0.0", "smtp; 550 No such user here", BounceKind.HARD),
+        ("5.0.0", "smtp; 550 Requested action not taken", BounceKind.HARD),
+        ("5.2.1", "smtp; 550 5.2.1 mailbox disabled", BounceKind.HARD),
+        ("5.4.4", "smtp; 550 5.4.4 no route to host", BounceKind.HARD),
+        ("5.2.2", "smtp; 552 5.2.2 mailbox full", BounceKind.SOFT),
+        ("4.2.2", "smtp; 452 4.2.2 over quota", BounceKind.SOFT),
+        ("4.4.7", "smtp; 421 timed out", BounceKind.SOFT),
+        ("5.7.1", "smtp; 550 5.7.1 blocked using zen.spamhaus.org", BounceKind.POLICY),
+        (
+            "5.7.26",
+            "smtp; 550 5.7.26 unauthenticated mail is prohibited (DMARC)",
+            BounceKind.POLICY,
+        ),
+        ("4.7.28", "smtp; 421 4.7.28 rate limited, too many messages", BounceKind.POLICY),
+        ("5.0.0", "smtp; 550 rejected for policy reasons", BounceKind.POLICY),
+        ("5.0.0", "smtp; 554 quota exceeded for sender", BounceKind.POLICY),
+        ("5.1.8", "smtp; 553 5.1.8 sender domain does not exist", BounceKind.POLICY),
+    ],
+)
+def test_decision_table(status: str, diagnostic: str, kind: BounceKind) -> None:
+    report = classify(_dsn("max@stadt.example", status, diagnostic=diagnostic))
+    assert report.kind is kind
+    assert report.recipients[0].status == status
+
+
+def test_delayed_action_is_soft() -> None:
+    raw = _dsn("max@stadt.example", "4.4.1").replace(b"Action: failed", b"Action: delayed")
+    report = classify(raw)
+    assert report.kind is BounceKind.SOFT
+    assert report.recipients[0].action == "delayed"
+
+
+def test_german_out_of_office_is_an_autoreply() -> None:
+    msg = EmailMessage()
+    msg["From"] = "max@stadt.example"
+    msg["To"] = "bounces+AbC123@isa-portal.de"
+    msg["Subject"] = "Abwesenheitsnotiz: ISA Newsletter Mai"
+    msg["In-Reply-To"] = "<20250101.abc@isa-portal.de>"
+    msg.set_content("Ich bin bis 5. Mai nicht im Büro.")
+    report = classify(msg.as_bytes())
+    assert report.kind is BounceKind.AUTOREPLY
+    assert report.token == "AbC123"
+    assert report.original_message_id == "<20250101.abc@isa-portal.de>"
+
+
+def test_ordinary_mail_is_not_a_bounce() -> None:
+    msg = EmailMessage()
+    msg["From"] = "max@stadt.example"
+    msg["To"] = "info@isa-portal.de"
+    msg["Subject"] = "Frage zum Newsletter"
+    msg.set_content("Können Sie mir die Ausgabe vom März schicken? 550 Grüße")
+    assert classify(msg.as_bytes()).kind is BounceKind.NOT_BOUNCE
+
+
+def test_garbage_does_not_raise() -> None:
+    for raw in (b"", b"\xff\xfe\x00garbage", b"Content-Type: multipart/report\n\n--x--"):
+        assert classify(raw).kind is BounceKind.NOT_BOUNCE
