@@ -19,6 +19,8 @@ from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
     ConsentEvent,
     ConsentKind,
+    Delivery,
+    Edition,
     MailingList,
     Subscriber,
     SubscriberState,
@@ -329,8 +331,16 @@ def subscriber_record(engine: Engine, email: str) -> dict[str, Any]:
 
 
 def _delivery_history(session: Session, subscriber: Subscriber) -> list[dict[str, Any]]:
-    """Filled in once deliveries exist (the send issue); kept here so `show` is complete."""
-    return []
+    rows = session.exec(
+        select(Edition.issue, Delivery.status, Delivery.sent_at, Delivery.last_code)
+        .join(Edition, col(Edition.id) == Delivery.edition_id)
+        .where(Delivery.subscriber_id == subscriber.id)
+        .order_by(col(Edition.created_at))
+    ).all()
+    return [
+        {"issue": issue, "status": status, "sent_at": _iso(sent_at), "smtp_code": code}
+        for issue, status, sent_at, code in rows
+    ]
 
 
 def list_members(

@@ -102,3 +102,10 @@ def test_fast_path_never_accepts_what_email_validator_rejects(candidate: str) ->
     except EmailNotValidError as exc:  # pragma: no cover - this is the failure being guarded
         pytest.fail(f"fast path accepted {lowered!r}, email-validator says {exc}")
     assert result.domain == domain.lower()
+
+
+def test_special_use_names_are_single_labels() -> None:
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
+    # the fast path compares only the top-level label with this list
+    assert all("." not in name for name in SPECIAL_USE_DOMAIN_NAMES)

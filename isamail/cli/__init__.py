@@ -91,11 +91,16 @@ def root(
 
 
 def _register() -> None:
-    from isamail.cli import lists, project, subscribers
+    from isamail.cli import lists, project, report, send, subscribers
 
     project.register(app)
     app.add_typer(lists.app, name="lists")
     app.add_typer(subscribers.app, name="subscribers")
+    from isamail.cli import issue
+
+    app.add_typer(issue.app, name="issue")
+    app.command("send")(send.send)
+    app.command("report")(report.report)
 
 
 _register()

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: a message stays one line however narrow the terminal (scripts grep for it)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

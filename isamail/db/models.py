@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -140,3 +140,72 @@ class ConfirmToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = None
+
+
+class DeliveryStatus(StrEnum):
+    QUEUED = "queued"  # waiting, or waiting for a retry (next_attempt_at)
+    SENDING = "sending"  # claimed by a run
+    SENT = "sent"
+    FAILED = "failed"  # permanently
+    BOUNCED = "bounced"
+
+
+class Edition(SQLModel, table=True):
+    """An issue frozen for sending: what every recipient gets, whatever happens to the
+    sources afterwards. One per issue; later sends of the issue reuse it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue: str = Field(max_length=100, unique=True)
+    title: str = Field(max_length=300)
+    subject: str = Field(max_length=300)
+    preheader: str = Field(default="", max_length=500)
+    language: str = Field(default="de", max_length=8)
+    html: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    source_hash: str = Field(max_length=64)
+    nonce: str = Field(max_length=32)  # makes Message-IDs unique across databases
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Delivery(SQLModel, table=True):
+    """One recipient of one edition. Holds no address: a forgotten subscriber leaves only
+    the fact that something was sent."""
+
+    __table_args__ = (
+        UniqueConstraint("edition_id", "subscriber_id"),
+        Index("ix_delivery_edition_status", "edition_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    edition_id: int = Field(foreign_key="edition.id", ondelete="CASCADE")
+    subscriber_id: int = Field(foreign_key="subscriber.id", ondelete="CASCADE", index=True)
+    subscription_id: int | None = Field(
+        default=None, foreign_key="subscription.id", ondelete="SET NULL"
+    )
+    list_id: int | None = Field(default=None, foreign_key="mailing_list.id", ondelete="SET NULL")
+    status: str = Field(default=DeliveryStatus.QUEUED, max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = None
+    last_code: int | None = None
+    last_reply: str = Field(default="", max_length=500)
+    run_id: str | None = Field(default=None, max_length=32, index=True)
+    possibly_duplicate: bool = Field(default=False)
+    bounce_kind: str | None = Field(default=None, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SendRun(SQLModel, table=True):
+    """One `isamail send` process. Its heartbeat tells other runs whether the deliveries it
+    claimed are still being worked on or were left behind by a crash."""
+
+    __tablename__ = "send_run"
+
+    id: str = Field(primary_key=True, max_length=32)
+    edition_id: int = Field(foreign_key="edition.id", ondelete="CASCADE")
+    host: str = Field(max_length=200)
+    pid: int
+    started_at: datetime = Field(default_factory=utcnow)
+    heartbeat_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None

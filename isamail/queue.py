@@ -1,0 +1,486 @@
+"""Editions and deliveries: the one module that changes a delivery's state.
+
+The life of a delivery: ``queued`` → (claimed by a run) ``sending`` → ``sent`` |
+``failed`` | back to ``queued`` with a retry time; later ``bounced``.
+
+Exactly-once across crashes rests on two records:
+
+- the database, written in short batched transactions (never while talking SMTP);
+- a per-run journal file, appended with one ``write()`` before and after each SMTP
+  transaction. ``kill -9`` loses no completed ``write()``, so after a crash the
+  journal says which claimed deliveries were finished (their results are applied),
+  which were in flight (at most one per connection: sent again with the same
+  Message-ID and flagged ``possibly_duplicate``) and which never started (queued again).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, and_, exists, func, insert, literal, select, update
+from sqlmodel import col
+
+from isamail.db.engine import is_sqlite, read_session, unit_of_work
+from isamail.db.models import (
+    Delivery,
+    DeliveryStatus,
+    Edition,
+    SendRun,
+    Subscriber,
+    SubscriberState,
+    Subscription,
+    SubscriptionStatus,
+    utcnow,
+)
+
+DELIVERY = cast(Table, Delivery.__table__)  # type: ignore[attr-defined]
+SUBSCRIPTION = cast(Table, Subscription.__table__)  # type: ignore[attr-defined]
+SUBSCRIBER = cast(Table, Subscriber.__table__)  # type: ignore[attr-defined]
+# a run whose heartbeat is older than this is taken as dead (when its pid cannot be checked)
+STALE_AFTER = timedelta(seconds=90)
+
+
+@dataclass(frozen=True)
+class FrozenContent:
+    """What an edition stores: the rendered issue, before per-recipient values."""
+
+    issue: str
+    title: str
+    subject: str
+    preheader: str
+    language: str
+    html: str
+    text: str
+    source_hash: str
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery_id: int
+    email: str
+    name: str
+    subscription_id: int | None
+    attempts: int
+    possibly_duplicate: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    delivery_id: int
+    status: str  # "sent", "failed" or "queued" (retry at next_attempt_at)
+    code: int | None
+    reply: str
+    next_attempt_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Recovery:
+    applied: int  # results found in a dead run's journal
+    in_flight: list[int]  # delivery ids sent again with the same Message-ID
+    requeued: int  # claimed but never started
+
+
+# --- editions -------------------------------------------------------------------------
+
+
+def find_edition(engine: Engine, issue: str) -> Edition | None:
+    with read_session(engine) as session:
+        return session.execute(select(Edition).where(col(Edition.issue) == issue)).scalars().first()
+
+
+def freeze_edition(engine: Engine, content: FrozenContent) -> Edition:
+    """Stores the rendered issue; returns the existing edition if it was frozen before."""
+    with unit_of_work(engine) as session:
+        found = (
+            session.execute(select(Edition).where(col(Edition.issue) == content.issue))
+            .scalars()
+            .first()
+        )
+        if found is not None:
+            return cast(Edition, found)
+        edition = Edition(**content.__dict__, nonce=secrets.token_hex(6))
+        session.add(edition)
+        session.flush()
+        return edition
+
+
+def refreeze_edition(engine: Engine, edition_id: int, content: FrozenContent) -> None:
+    """Replaces the frozen content; only allowed while nothing of it has been sent."""
+    with unit_of_work(engine) as session:
+        edition = session.get(Edition, edition_id)
+        assert edition is not None
+        for key, value in content.__dict__.items():
+            setattr(edition, key, value)
+
+
+def sent_count(engine: Engine, edition_id: int) -> int:
+    with read_session(engine) as session:
+        return int(
+            session.execute(
+                select(func.count()).where(
+                    DELIVERY.c.edition_id == edition_id,
+                    DELIVERY.c.status.in_([DeliveryStatus.SENT, DeliveryStatus.BOUNCED]),
+                )
+            ).scalar_one()
+        )
+
+
+# --- deliveries -----------------------------------------------------------------------
+
+
+def _recipients(list_ids: Sequence[int]) -> Any:
+    """One row per person with a confirmed subscription to any of the lists (the
+    subscription of the first list named wins, so its unsubscribe link is used)."""
+    return (
+        select(
+            SUBSCRIPTION.c.subscriber_id,
+            func.min(SUBSCRIPTION.c.id).label("subscription_id"),
+        )
+        .join(SUBSCRIBER, SUBSCRIBER.c.id == SUBSCRIPTION.c.subscriber_id)
+        .where(
+            SUBSCRIPTION.c.list_id.in_(list_ids),
+            SUBSCRIPTION.c.status == SubscriptionStatus.CONFIRMED,
+            SUBSCRIBER.c.state == SubscriberState.ACTIVE,
+            SUBSCRIBER.c.email.is_not(None),
+        )
+        .group_by(SUBSCRIPTION.c.subscriber_id)
+    )
+
+
+def count_recipients(engine: Engine, list_ids: Sequence[int]) -> int:
+    with read_session(engine) as session:
+        sub = _recipients(list_ids).subquery()
+        return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+
+
+def enqueue(engine: Engine, edition_id: int, list_ids: Sequence[int]) -> int:
+    """Creates a queued delivery for every confirmed subscriber of the lists who has none
+    for this edition yet; returns how many were created. Safe to call on every run."""
+    now = utcnow()
+    recipients = _recipients(list_ids).subquery()
+    already = exists().where(
+        DELIVERY.c.edition_id == edition_id,
+        DELIVERY.c.subscriber_id == recipients.c.subscriber_id,
+    )
+    chosen = (
+        select(
+            literal(edition_id),
+            recipients.c.subscriber_id,
+            recipients.c.subscription_id,
+            SUBSCRIPTION.c.list_id,
+            literal(DeliveryStatus.QUEUED.value),
+            literal(0),
+            literal(False),
+            literal(now, DELIVERY.c.created_at.type),
+            literal(now, DELIVERY.c.updated_at.type),
+            literal("", DELIVERY.c.last_reply.type),
+        )
+        .join(SUBSCRIPTION, SUBSCRIPTION.c.id == recipients.c.subscription_id)
+        .where(~already)
+        .order_by(recipients.c.subscriber_id)
+    )
+    with unit_of_work(engine) as session:
+        result = session.execute(
+            insert(DELIVERY).from_select(
+                [
+                    "edition_id",
+                    "subscriber_id",
+                    "subscription_id",
+                    "list_id",
+                    "status",
+                    "attempts",
+                    "possibly_duplicate",
+                    "created_at",
+                    "updated_at",
+                    "last_reply",
+                ],
+                chosen,
+            )
+        )
+        return max(int(getattr(result, "rowcount", 0) or 0), 0)
+
+
+def start_run(engine: Engine, edition_id: int) -> str:
+    run_id = secrets.token_hex(8)
+    with unit_of_work(engine) as session:
+        session.add(
+            SendRun(id=run_id, edition_id=edition_id, host=socket.gethostname(), pid=os.getpid())
+        )
+    return run_id
+
+
+def heartbeat(engine: Engine, run_id: str) -> None:
+    with unit_of_work(engine) as session:
+        session.execute(
+            update(SendRun).where(col(SendRun.id) == run_id).values(heartbeat_at=utcnow())
+        )
+
+
+def finish_run(engine: Engine, run_id: str) -> None:
+    """Ends the run: what it still holds goes back to the queue untouched."""
+    now = utcnow()
+    with unit_of_work(engine) as session:
+        session.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.run_id == run_id, DELIVERY.c.status == DeliveryStatus.SENDING)
+            .values(status=DeliveryStatus.QUEUED, run_id=None, updated_at=now)
+        )
+        session.execute(update(SendRun).where(col(SendRun.id) == run_id).values(finished_at=now))
+
+
+def claim(
+    engine: Engine, edition_id: int, run_id: str, limit: int, *, not_after: datetime | None = None
+) -> list[Claimed]:
+    """Takes up to ``limit`` due deliveries for this run. SQLite serialises writers
+    (BEGIN IMMEDIATE); PostgreSQL skips rows another run has locked, so several
+    machines can share one send. Retries due after ``not_after`` (the end of the run's
+    retry window) are left for the next run."""
+    now = utcnow()
+    due_by = min(now, not_after) if not_after is not None else now
+    due = (
+        select(DELIVERY.c.id)
+        .where(
+            DELIVERY.c.edition_id == edition_id,
+            DELIVERY.c.status == DeliveryStatus.QUEUED,
+            (DELIVERY.c.next_attempt_at.is_(None)) | (DELIVERY.c.next_attempt_at <= due_by),
+        )
+        .order_by(DELIVERY.c.id)
+        .limit(limit)
+    )
+    with unit_of_work(engine) as session:
+        if not is_sqlite(engine):
+            due = due.with_for_update(skip_locked=True)
+        ids = list(session.execute(due).scalars())
+        if not ids:
+            return []
+        session.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.id.in_(ids))
+            .values(status=DeliveryStatus.SENDING, run_id=run_id, updated_at=now)
+        )
+        rows = session.execute(
+            select(
+                DELIVERY.c.id,
+                SUBSCRIBER.c.email,
+                SUBSCRIBER.c.name,
+                DELIVERY.c.subscription_id,
+                DELIVERY.c.attempts,
+                DELIVERY.c.possibly_duplicate,
+            )
+            .join(SUBSCRIBER, SUBSCRIBER.c.id == DELIVERY.c.subscriber_id)
+            .where(DELIVERY.c.id.in_(ids))
+            .order_by(DELIVERY.c.id)
+        ).all()
+    return [Claimed(r[0], r[1] or "", r[2] or "", r[3], r[4], bool(r[5])) for r in rows]
+
+
+def next_due(engine: Engine, edition_id: int) -> datetime | None:
+    """When the next queued delivery of the edition becomes due (None: none queued)."""
+    with read_session(engine) as session:
+        row = session.execute(
+            select(func.count(), func.min(DELIVERY.c.next_attempt_at)).where(
+                DELIVERY.c.edition_id == edition_id, DELIVERY.c.status == DeliveryStatus.QUEUED
+            )
+        ).one()
+    count, earliest = row
+    if not count:
+        return None
+    if earliest is None:
+        return utcnow()
+    # rows without a retry time are due now; min() ignores NULLs, so ask again for them
+    with read_session(engine) as session:
+        undated = session.execute(
+            select(func.count()).where(
+                DELIVERY.c.edition_id == edition_id,
+                DELIVERY.c.status == DeliveryStatus.QUEUED,
+                DELIVERY.c.next_attempt_at.is_(None),
+            )
+        ).scalar_one()
+    return utcnow() if undated else cast(datetime, earliest)
+
+
+def record(engine: Engine, run_id: str, results: Iterable[Result]) -> None:
+    """Writes the outcomes of finished SMTP transactions in one transaction."""
+    now = utcnow()
+    rows = []
+    for r in results:
+        row: dict[str, Any] = {
+            "id": r.delivery_id,
+            "status": r.status,
+            "last_code": r.code,
+            "last_reply": r.reply[:500],
+            "updated_at": now,
+            "run_id": None,
+            "next_attempt_at": r.next_attempt_at,
+            "sent_at": now if r.status == DeliveryStatus.SENT else None,
+        }
+        rows.append(row)
+    if not rows:
+        return
+    with unit_of_work(engine) as session:
+        session.execute(update(Delivery), rows)
+        session.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.id.in_([r["id"] for r in rows]))
+            .values(attempts=DELIVERY.c.attempts + 1)
+        )
+        session.execute(update(SendRun).where(col(SendRun.id) == run_id).values(heartbeat_at=now))
+
+
+# --- crash recovery -------------------------------------------------------------------
+
+
+class Journal:
+    """Append-only record of one run's SMTP transactions (see the module docstring)."""
+
+    def __init__(self, directory: Path, run_id: str) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / f"{run_id}.log"
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+
+    def started(self, delivery_id: int) -> None:
+        os.write(self._fd, f"S {delivery_id}\n".encode())
+
+    def finished(self, result: Result) -> None:
+        due = result.next_attempt_at.isoformat() if result.next_attempt_at else "-"
+        reply = result.reply.replace("\n", " ")[:300]
+        line = f"F {result.delivery_id} {result.status} {result.code or 0} {due} {reply}\n"
+        os.write(self._fd, line.encode("utf-8", "replace"))
+
+    def close(self, *, remove: bool) -> None:
+        os.close(self._fd)
+        if remove:
+            self.path.unlink(missing_ok=True)
+
+
+def read_journal(path: Path) -> tuple[dict[int, Result], set[int]]:
+    """(finished results, deliveries started but not finished)."""
+    finished: dict[int, Result] = {}
+    started: set[int] = set()
+    with path.open(encoding="utf-8", errors="replace") as stream:
+        for line in stream:
+            if not line.endswith("\n"):
+                break  # torn last line of a killed process: the transaction is unfinished
+            parts = line.rstrip("\n").split(" ", 5)
+            if parts[0] == "S" and len(parts) == 2:
+                started.add(int(parts[1]))
+            elif parts[0] == "F" and len(parts) >= 5:
+                delivery_id = int(parts[1])
+                due = None if parts[4] == "-" else datetime.fromisoformat(parts[4])
+                finished[delivery_id] = Result(
+                    delivery_id,
+                    parts[2],
+                    int(parts[3]) or None,
+                    parts[5] if len(parts) > 5 else "",
+                    due,
+                )
+    return finished, started - set(finished)
+
+
+def recover(engine: Engine, edition_id: int, journal_dir: Path) -> Recovery:
+    """Puts the deliveries of dead runs of this edition back in order."""
+    now = utcnow()
+    host = socket.gethostname()
+    with read_session(engine) as session:
+        runs = session.execute(
+            select(SendRun.id, SendRun.host, SendRun.pid, SendRun.heartbeat_at).where(  # type: ignore[call-overload]
+                col(SendRun.edition_id) == edition_id, col(SendRun.finished_at).is_(None)
+            )
+        ).all()
+    applied, in_flight, requeued = 0, [], 0
+    for run_id, run_host, pid, beat in runs:
+        alive = _pid_alive(pid) if run_host == host else now - beat < STALE_AFTER
+        if alive:
+            continue
+        journal = journal_dir / f"{run_id}.log"
+        if journal.exists():
+            finished, unfinished = read_journal(journal)
+        else:
+            finished, unfinished = {}, None  # another machine's run: every claim is uncertain
+        with unit_of_work(engine) as session:
+            claimed = set(
+                session.execute(
+                    select(DELIVERY.c.id).where(
+                        DELIVERY.c.run_id == run_id, DELIVERY.c.status == DeliveryStatus.SENDING
+                    )
+                ).scalars()
+            )
+            results = [finished[i] for i in claimed if i in finished]
+            uncertain = claimed - set(finished) if unfinished is None else claimed & unfinished
+            untouched = claimed - set(finished) - uncertain
+            if uncertain:
+                session.execute(
+                    update(DELIVERY)
+                    .where(DELIVERY.c.id.in_(uncertain))
+                    .values(
+                        status=DeliveryStatus.QUEUED,
+                        run_id=None,
+                        possibly_duplicate=True,
+                        updated_at=now,
+                    )
+                )
+            if untouched:
+                session.execute(
+                    update(DELIVERY)
+                    .where(DELIVERY.c.id.in_(untouched))
+                    .values(status=DeliveryStatus.QUEUED, run_id=None, updated_at=now)
+                )
+            session.execute(
+                update(SendRun).where(col(SendRun.id) == run_id).values(finished_at=now)
+            )
+        record(engine, run_id, results)
+        applied += len(results)
+        in_flight += sorted(uncertain)
+        requeued += len(untouched)
+        journal.unlink(missing_ok=True)
+    return Recovery(applied, in_flight, requeued)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie (killed child not yet reaped by its parent) is dead for our purposes
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stream:
+            return stream.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def status_counts(engine: Engine, edition_id: int) -> dict[str, int]:
+    with read_session(engine) as session:
+        rows = session.execute(
+            select(DELIVERY.c.status, func.count())
+            .where(DELIVERY.c.edition_id == edition_id)
+            .group_by(DELIVERY.c.status)
+        ).all()
+    counts = {s.value: 0 for s in DeliveryStatus}
+    counts.update({status: int(n) for status, n in rows})
+    return counts
+
+
+def possibly_duplicated(engine: Engine, edition_id: int) -> list[str]:
+    with read_session(engine) as session:
+        return [
+            email or "(gelöscht)"
+            for email in session.execute(
+                select(SUBSCRIBER.c.email)
+                .join(DELIVERY, and_(DELIVERY.c.subscriber_id == SUBSCRIBER.c.id))
+                .where(DELIVERY.c.edition_id == edition_id, DELIVERY.c.possibly_duplicate)
+                .order_by(SUBSCRIBER.c.email)
+            ).scalars()
+        ]

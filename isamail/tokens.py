@@ -1,0 +1,76 @@
+"""Tokens in links and envelope addresses.
+
+Unsubscribe and bounce tokens are stateless: the id they name plus a truncated
+HMAC with the project's secret key, so that nothing needs storing per mail, a
+token cannot be turned into another subscription's, and URLs stay short enough
+for a List-Unsubscribe header that is folded, not encoded. Confirmation tokens
+(double opt-in) are random, single-use and stored only as a hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+_MAC_CHARS = 16  # 16 base32 chars = 80 bits of HMAC
+
+
+def _base36(n: int) -> str:
+    if n < 0:
+        raise ValueError("negative id")
+    digits = ""
+    while True:
+        n, r = divmod(n, 36)
+        digits = _ALPHABET[r] + digits
+        if n == 0:
+            return digits
+
+
+def _mac(secret: str, purpose: str, value: str) -> str:
+    digest = hmac.new(secret.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+    # lower-case base32: survives mail servers that fold the case of local parts
+    return base64.b32encode(digest).decode("ascii").lower()[:_MAC_CHARS]
+
+
+def _make(secret: str, purpose: str, ident: int) -> str:
+    value = _base36(ident)
+    return f"{value}-{_mac(secret, purpose, value)}"
+
+
+def _read(secret: str, purpose: str, token: str) -> int | None:
+    value, _, mac = token.strip().lower().partition("-")
+    if not value or not mac or any(c not in _ALPHABET for c in value) or len(value) > 13:
+        return None
+    if not hmac.compare_digest(mac, _mac(secret, purpose, value)):
+        return None
+    return int(value, 36)
+
+
+def unsubscribe_token(secret: str, subscription_id: int) -> str:
+    return _make(secret, "unsubscribe", subscription_id)
+
+
+def read_unsubscribe_token(secret: str, token: str) -> int | None:
+    """The subscription id, or None for a forged or mangled token."""
+    return _read(secret, "unsubscribe", token)
+
+
+def bounce_token(secret: str, delivery_id: int) -> str:
+    return _make(secret, "bounce", delivery_id)
+
+
+def read_bounce_token(secret: str, token: str) -> int | None:
+    return _read(secret, "bounce", token)
+
+
+def new_confirm_token() -> tuple[str, str]:
+    """(the token for the link, the hash to store)."""
+    token = secrets.token_urlsafe(24)
+    return token, confirm_token_hash(token)
+
+
+def confirm_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

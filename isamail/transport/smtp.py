@@ -1,0 +1,497 @@
+"""SMTP transport: one connection to the relay, one transaction per recipient.
+
+The only module that imports smtplib. smtplib is used for the connection, TLS,
+EHLO and AUTH, but not for the mail transaction: ``sendmail``/``data`` run a
+regex over every message to normalise line endings and stuff dots, which is
+more than half of smtplib's CPU time per 40 KB message. Our messages already
+have CRLF line endings, so dots are stuffed with one ``bytes.replace``.
+
+Errors that concern the server as a whole (unreachable, TLS, AUTH, greeting)
+raise ``SmtpError`` from ``open_connection``. Errors that concern one message
+are returned as a ``SendOutcome``; ``send`` itself never raises for SMTP or
+network trouble, so the sender can record every attempt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from types import TracebackType
+from typing import Literal
+from urllib.parse import quote, unquote, urlsplit
+
+from isamail.config import redact_url
+from isamail.errors import SmtpError
+
+__all__ = [
+    "DEFAULT_PORTS",
+    "SendOutcome",
+    "SmtpConnection",
+    "SmtpEndpoint",
+    "open_connection",
+    "parse_smtp_url",
+]
+
+DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+MASK = "********"
+
+Status = Literal["sent", "temporary", "permanent", "connection_lost"]
+Stage = Literal["mail", "rcpt", "data"]
+
+
+@dataclass(frozen=True)
+class SmtpEndpoint:
+    """Where to deliver, parsed from ``smtp_url``.
+
+    ``smtp``: plain, upgraded with STARTTLS when the server offers it;
+    ``smtp+starttls``: STARTTLS required; ``smtps``: TLS from the first byte.
+    """
+
+    scheme: str
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def display(self) -> str:
+        """The URL with the password masked, for messages and logs."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        userinfo = ""
+        if self.username is not None:
+            userinfo = quote(self.username, safe="")
+            if self.password is not None:
+                userinfo += ":" + MASK
+            userinfo += "@"
+        return f"{self.scheme}://{userinfo}{host}:{self.port}"
+
+    def __str__(self) -> str:
+        return self.display()
+
+
+def parse_smtp_url(url: str) -> SmtpEndpoint:
+    """``smtp://[user:pass@]host[:port]`` (also ``smtp+starttls://``, ``smtps://``).
+
+    User name and password are percent-decoded, so ``%40`` stands for "@".
+    """
+    shown = _masked(url)
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise SmtpError(f"SMTP-Adresse {shown} hat keinen gültigen Port.") from None
+    if parts.scheme not in DEFAULT_PORTS:
+        raise SmtpError(
+            f"SMTP-Adresse {shown} muss mit smtp://, smtp+starttls:// oder smtps:// beginnen."
+        )
+    if not parts.hostname:
+        raise SmtpError(f"SMTP-Adresse {shown} nennt keinen Server (smtp://host:port).")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SmtpError(f"SMTP-Adresse {shown} darf nach host:port nichts weiter enthalten.")
+    if port == 0:
+        raise SmtpError(f"SMTP-Adresse {shown} hat keinen gültigen Port.")
+    username = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password is not None else None
+    if password is not None and username is None:
+        raise SmtpError(f"SMTP-Adresse {shown} nennt ein Passwort, aber keinen Benutzernamen.")
+    return SmtpEndpoint(
+        scheme=parts.scheme,
+        host=parts.hostname,
+        port=port or DEFAULT_PORTS[parts.scheme],
+        username=username,
+        password=password,
+    )
+
+
+def _masked(url: str) -> str:
+    try:
+        return redact_url(url)
+    except ValueError:  # unparsable: show only the scheme rather than risk the password
+        return url.partition("://")[0] + "://…"
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What happened to one message for one recipient."""
+
+    status: Status
+    code: int | None  # SMTP reply code; None when no reply decided it
+    text: str  # the server's reply (one line) or our reason
+    # The command whose reply decided it; None when no reply did. A refusal at
+    # "mail" is about the sender or the session (530 authentication required,
+    # 550 sender not allowed), not about the recipient.
+    stage: Stage | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "sent"
+
+
+_LOST_CLOSED = "Verbindung ist bereits geschlossen"
+
+
+class SmtpConnection:
+    """An open, greeted (and, where configured, encrypted and logged-in) session.
+
+    Not thread-safe: one connection per sending thread.
+    """
+
+    def __init__(self, smtp: smtplib.SMTP, endpoint: SmtpEndpoint) -> None:
+        self._smtp = smtp
+        self.endpoint = endpoint
+        self.supports_smtputf8: bool = smtp.has_extn("smtputf8")
+        self.supports_8bitmime: bool = smtp.has_extn("8bitmime")
+        self.supports_pipelining: bool = smtp.has_extn("pipelining")
+        self.sent_count = 0
+        self._alive = True
+
+    @property
+    def alive(self) -> bool:
+        """False once the server went away, said 421, or ``close`` was called."""
+        return self._alive
+
+    def send(
+        self, envelope_from: str, recipient: str, message: bytes, *, smtputf8: bool = False
+    ) -> SendOutcome:
+        """Deliver ``message`` (RFC 5322, CRLF line endings, not dot-stuffed) to one recipient.
+
+        SMTPUTF8 is also used, without being asked for, when an address has a
+        non-ASCII local part: there is no other way to send to it.
+        """
+        if not self._alive:
+            return SendOutcome("connection_lost", None, _LOST_CLOSED)
+        smtputf8 = smtputf8 or not (_ascii_local(recipient) and _ascii_local(envelope_from))
+        if smtputf8 and not self.supports_smtputf8:
+            return SendOutcome("permanent", None, "Server unterstützt kein SMTPUTF8")
+        try:
+            sender = _envelope_address(envelope_from)
+            rcpt = _envelope_address(recipient)
+        except ValueError as exc:
+            return SendOutcome("permanent", None, str(exc))
+        mail_args = f"<{sender}>"
+        if smtputf8:
+            mail_args += " SMTPUTF8"
+        if self.supports_8bitmime and (smtputf8 or not message.isascii()):
+            mail_args += " BODY=8BITMIME"
+        self._smtp.command_encoding = "utf-8" if smtputf8 else "ascii"
+        try:
+            if self.supports_pipelining:
+                outcome = self._pipelined(mail_args, rcpt, message)
+            else:
+                outcome = self._stepwise(mail_args, rcpt, message)
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            # SMTPResponseException is an OSError too; any of them leaves the session
+            # in an unknown state, so the caller must reopen and retry.
+            self._mark_dead()
+            return SendOutcome("connection_lost", None, _lost_reason(exc))
+        if outcome.ok:
+            self.sent_count += 1
+        return outcome
+
+    def _stepwise(self, mail_args: str, rcpt: str, message: bytes) -> SendOutcome:
+        steps: tuple[tuple[Stage, str, int], ...] = (
+            ("mail", f"FROM:{mail_args}", 2),
+            ("rcpt", f"TO:<{rcpt}>", 2),
+            ("data", "", 3),
+        )
+        for stage, args, expected in steps:
+            self._smtp.putcmd(stage, args)
+            code, reply = self._smtp.getreply()
+            if code // 100 != expected:
+                return self._failed(stage, code, reply)
+        return self._data(message)
+
+    def _pipelined(self, mail_args: str, rcpt: str, message: bytes) -> SendOutcome:
+        """RFC 2920: MAIL, RCPT and DATA in one packet, replies read in order."""
+        self._smtp.send(f"MAIL FROM:{mail_args}\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n")
+        failure: tuple[Stage, int, bytes] | None = None
+        stages: tuple[tuple[Stage, int], ...] = (("mail", 2), ("rcpt", 2), ("data", 3))
+        for stage, expected in stages:
+            code, reply = self._smtp.getreply()
+            if code == 421:  # the server closes now: later replies will never come
+                return self._failed(stage, code, reply)
+            if code // 100 != expected and failure is None:
+                failure = (stage, code, reply)
+        if failure is None:
+            return self._data(message)
+        if code == 354:
+            # The server took DATA although the envelope failed; an empty message
+            # ends it, and the server must refuse that for lack of recipients.
+            self._socket().sendall(b".\r\n")
+            self._smtp.getreply()
+        return self._failed(*failure)
+
+    def _data(self, message: bytes) -> SendOutcome:
+        self._socket().sendall(_dot_stuffed(message))
+        code, reply = self._smtp.getreply()
+        outcome = _classify(code, reply, "data")
+        # The end of DATA ends the transaction whatever the reply, so no RSET.
+        if code == 421 or outcome.status == "connection_lost":
+            self._mark_dead()
+        return outcome
+
+    def _socket(self) -> socket.socket:
+        sock = self._smtp.sock
+        if sock is None:
+            raise smtplib.SMTPServerDisconnected("nicht verbunden")
+        return sock
+
+    def _failed(self, stage: Stage, code: int, reply: bytes) -> SendOutcome:
+        outcome = _classify(code, reply, stage)
+        if outcome.ok:  # e.g. 250 where 354 was due: we no longer know the server's state
+            outcome = SendOutcome("connection_lost", code, f"unerwartete Antwort: {outcome.text}")
+        if code == 421 or outcome.status == "connection_lost":
+            self._mark_dead()
+        else:
+            self.reset()
+        return outcome
+
+    def reset(self) -> None:
+        """RSET, so the next transaction starts clean; marks the connection dead if it fails."""
+        if not self._alive:
+            return
+        self._smtp.command_encoding = "ascii"
+        try:
+            code, _ = self._smtp.docmd("rset")
+        except (smtplib.SMTPServerDisconnected, OSError):
+            code = -1
+        if code != 250:
+            self._mark_dead()
+
+    def close(self) -> None:
+        """QUIT politely if still connected; never raises."""
+        if self._alive:
+            self._alive = False
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self._smtp.quit()
+        self._close_socket()
+
+    def _mark_dead(self) -> None:
+        self._alive = False
+        self._close_socket()
+
+    def _close_socket(self) -> None:
+        with contextlib.suppress(OSError):
+            self._smtp.close()
+
+    def __enter__(self) -> SmtpConnection:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "offen" if self._alive else "geschlossen"
+        return f"<SmtpConnection {self.endpoint.display()} {state}, {self.sent_count} gesendet>"
+
+
+def _dot_stuffed(message: bytes) -> bytes:
+    """The DATA payload: dots at line starts doubled, ended by CRLF.CRLF (RFC 5321 4.5.2)."""
+    body = message.replace(b"\r\n.", b"\r\n..")
+    if body.startswith(b"."):
+        body = b"." + body
+    return body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n")
+
+
+def _classify(code: int, reply: bytes, stage: Stage) -> SendOutcome:
+    text = reply.decode("utf-8", "replace").replace("\n", " ").strip()
+    if code == 421:
+        return SendOutcome("temporary", code, text or "Server beendet die Verbindung", stage)
+    match code // 100:
+        case 2:
+            return SendOutcome("sent", code, text, stage)
+        case 4:
+            return SendOutcome("temporary", code, text, stage)
+        case 5:
+            return SendOutcome("permanent", code, text, stage)
+    # An unexpected code means we no longer know where in the dialogue we are.
+    return SendOutcome(
+        "connection_lost", code if code > 0 else None, f"unerwartete Antwort: {text}", stage
+    )
+
+
+def _lost_reason(exc: BaseException) -> str:
+    # smtplib turns a read timeout into SMTPServerDisconnected; the timeout is its context.
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        return "Zeitüberschreitung: der Server antwortet nicht"
+    detail = str(exc).replace("\n", " ").strip() or type(exc).__name__
+    return f"Verbindung unterbrochen: {detail}"
+
+
+def _ascii_local(address: str) -> bool:
+    return address.rpartition("@")[0].isascii()
+
+
+_FORBIDDEN = frozenset("\r\n<> \t\x00")
+
+
+def _envelope_address(address: str) -> str:
+    """The address as it goes into MAIL FROM / RCPT TO: an IDN domain in its xn-- form."""
+    if _FORBIDDEN.intersection(address):
+        raise ValueError(f"ungültige Adresse für den SMTP-Umschlag: {address!r}")
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    return f"{local}@{_idna(domain)}"
+
+
+@lru_cache(maxsize=4096)
+def _idna(domain: str) -> str:
+    import idna  # IDNA 2008 (comes with email-validator); Python's codec is IDNA 2003
+
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise ValueError(f"Domain {domain} ist kein gültiger internationaler Name: {exc}") from None
+
+
+def open_connection(
+    endpoint: SmtpEndpoint,
+    *,
+    timeout: float = 30,
+    verify_tls: bool = True,
+    ca_file: str | None = None,
+    local_hostname: str | None = None,
+) -> SmtpConnection:
+    """Connect, greet, secure and log in; SmtpError (one German line) if that fails."""
+    shown = endpoint.display()
+    context = _tls_context(verify_tls, ca_file or None)
+    smtp: smtplib.SMTP | None = None
+    try:
+        local = local_hostname or _local_hostname()
+        if endpoint.scheme == "smtps":
+            smtp = smtplib.SMTP_SSL(
+                endpoint.host, endpoint.port, local, timeout=timeout, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(endpoint.host, endpoint.port, local, timeout=timeout)
+        _secure_and_login(smtp, endpoint, context)
+        return SmtpConnection(smtp, endpoint)
+    except SmtpError:
+        _discard(smtp)
+        raise
+    except (OSError, UnicodeError) as exc:
+        _discard(smtp)
+        raise _connection_error(shown, endpoint, exc, timeout) from None
+
+
+def _secure_and_login(smtp: smtplib.SMTP, endpoint: SmtpEndpoint, context: ssl.SSLContext) -> None:
+    shown = endpoint.display()
+    smtp.ehlo_or_helo_if_needed()
+    if endpoint.scheme != "smtps":
+        if smtp.has_extn("starttls"):
+            smtp.starttls(context=context)
+            code, reply = smtp.ehlo()
+            if code != 250:
+                raise smtplib.SMTPHeloError(code, reply)
+        elif endpoint.scheme == "smtp+starttls":
+            raise SmtpError(
+                f"SMTP-Server {shown} bietet kein STARTTLS an, smtp+starttls:// verlangt es.",
+                hint="Prüfen Sie Server und Port (587 für STARTTLS, 465 für smtps://).",
+            )
+    if endpoint.username is None:
+        return
+    if not smtp.has_extn("auth"):
+        raise SmtpError(
+            f"SMTP-Server {shown} bietet keine Anmeldung (AUTH) an, smtp_url nennt aber einen "
+            "Benutzer.",
+            hint="Entfernen Sie Benutzer und Passwort aus smtp_url "
+            "oder prüfen Sie Server und Port.",
+        )
+    try:
+        smtp.login(endpoint.username, endpoint.password or "")
+    except UnicodeEncodeError:  # smtplib encodes credentials as ASCII
+        raise SmtpError(
+            f"Anmeldung am SMTP-Server {shown} nicht möglich: "
+            "Benutzername und Passwort dürfen nur ASCII-Zeichen enthalten."
+        ) from None
+
+
+def _connection_error(
+    shown: str, endpoint: SmtpEndpoint, exc: BaseException, timeout: float
+) -> SmtpError:
+    # Order matters: smtplib's exceptions and ssl's are OSErrors too.
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return SmtpError(
+            f"Anmeldung am SMTP-Server {shown} fehlgeschlagen: {_reply(exc)}",
+            hint="Prüfen Sie Benutzername und Passwort in smtp_url.",
+        )
+    if isinstance(exc, smtplib.SMTPConnectError):
+        return SmtpError(f"SMTP-Server {shown} weist die Verbindung ab: {_reply(exc)}")
+    if isinstance(exc, smtplib.SMTPHeloError):
+        return SmtpError(f"SMTP-Server {shown} lehnt die Begrüßung (EHLO) ab: {_reply(exc)}")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return SmtpError(f"SMTP-Server {shown} lehnt die Verbindung ab: {_reply(exc)}")
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return SmtpError(f"SMTP-Server {shown} hat die Verbindung unerwartet beendet.")
+    if isinstance(exc, smtplib.SMTPException):  # e.g. no AUTH mechanism smtplib knows
+        return SmtpError(f"SMTP-Server {shown}: {_one_line(str(exc))}")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return SmtpError(
+            f"Das TLS-Zertifikat des SMTP-Servers {shown} ist nicht gültig: "
+            f"{exc.verify_message or exc.reason}.",
+            hint="Nennen Sie mit smtp.ca_file die ausstellende CA "
+            "(nur zum Testen: smtp.verify_tls = false).",
+        )
+    if isinstance(exc, ssl.SSLError):
+        return SmtpError(f"TLS mit dem SMTP-Server {shown} gescheitert: {exc.reason or exc}.")
+    if isinstance(exc, ConnectionRefusedError):
+        return SmtpError(f"SMTP-Server {shown} ist nicht erreichbar: Verbindung abgelehnt.")
+    if isinstance(exc, TimeoutError):
+        return SmtpError(
+            f"SMTP-Server {shown} antwortet nicht (Zeitüberschreitung nach {timeout:g} s)."
+        )
+    if isinstance(exc, socket.gaierror):
+        return SmtpError(f"SMTP-Server {shown}: der Name {endpoint.host} ist unbekannt.")
+    if isinstance(exc, UnicodeError):  # a host name the idna codec refuses
+        return SmtpError(f"SMTP-Server {shown}: der Name {endpoint.host} ist ungültig.")
+    if isinstance(exc, OSError) and exc.strerror:
+        return SmtpError(f"SMTP-Server {shown} ist nicht erreichbar: {exc.strerror}.")
+    return SmtpError(f"SMTP-Server {shown} ist nicht erreichbar: {_one_line(str(exc))}.")
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{exc.smtp_code} {_one_line(str(text))}".strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _discard(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        with contextlib.suppress(OSError):
+            smtp.close()
+
+
+@lru_cache(maxsize=8)
+def _tls_context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
+    """One context per setting: loading the system CA store costs milliseconds."""
+    try:
+        context = ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise SmtpError(
+            f"smtp.ca_file {ca_file} kann nicht als CA-Datei gelesen werden: "
+            f"{getattr(exc, 'strerror', None) or exc}."
+        ) from None
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+@cache
+def _local_hostname() -> str:
+    # smtplib calls getfqdn() per connection; it can wait for a reverse DNS lookup.
+    return socket.getfqdn()
