@@ -111,7 +111,7 @@ def main() -> None:
     )
     rows = [
         ("load + check issue (per issue)", t_load),
-        ("Jinja2 render of the HTML (per issue)", t_jinja),
+        ("Markdown + Jinja2 HTML render (per issue)", t_jinja),
         ("premailer inline CSS (per call)", t_premailer),
         ("compose_issue, all of it (per issue)", t_compose),
         ("PreparedMessage.prepare (per edition)", t_prepare),

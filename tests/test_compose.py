@@ -10,7 +10,7 @@ from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from pathlib import Path
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 
 from isamail.compose import markdown
@@ -202,7 +202,8 @@ def test_images_get_absolute_urls_and_alt_text(tmp_path: Path, settings: Setting
     folder = make_issue(
         tmp_path,
         {
-            "01-a.md": "---\nkind: article\ntitle: T\n---\n![Rathaus in Foshan 佛山](images/r.png)\n",
+            "01-a.md": "---\nkind: article\ntitle: T\n---\n"
+            "![Rathaus in Foshan 佛山](images/r.png)\n",
             "images/r.png": "png",
         },
     )
@@ -269,7 +270,7 @@ def test_undefined_template_value_is_an_error(tmp_path: Path, settings: Settings
     templates = tmp_path / "templates" / "mail"
     templates.mkdir(parents=True)
     (templates / "newsletter.txt").write_text("{{ issue.autor }}\n")
-    with pytest.raises(IsamailError, match="Vorlage mail/newsletter.txt"):
+    with pytest.raises(IsamailError, match=r"Vorlage mail/newsletter\.txt"):
         compose_issue(load_issue(make_issue(tmp_path)), settings, tmp_path / "templates")
 
 
@@ -364,7 +365,7 @@ def parse(data: bytes) -> EmailMessage:
 
 def parts(msg: Message) -> list[tuple[str, str]]:
     assert isinstance(msg, EmailMessage)
-    return [(p.get_content_type(), p.get_content()) for p in msg.iter_parts()]  # type: ignore[attr-defined]
+    return [(p.get_content_type(), p.get_content()) for p in msg.iter_parts()]
 
 
 def decoded(data: bytes, name: str) -> str:

@@ -193,7 +193,8 @@ def test_missing_image(tmp_path: Path) -> None:
     body = "Absatz.\n\n![Das Rathaus](images/rathaus.png)\n"
     folder = make_issue(tmp_path, {"01-a.md": "---\nkind: article\ntitle: T\n---\n" + body})
     assert only_problem(folder) == (
-        "2021-07/01-a.md:7: Bild „images/rathaus.png“ fehlt (erwartet in 2021-07/images/rathaus.png)"
+        "2021-07/01-a.md:7: Bild „images/rathaus.png“ fehlt "
+        "(erwartet in 2021-07/images/rathaus.png)"
     )
     (folder / "images").mkdir()
     (folder / "images" / "rathaus.png").write_bytes(b"\x89PNG")
@@ -399,7 +400,12 @@ def test_cli_preview_writes_html_text_and_eml(
     bare_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+
+    def fake_open(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
     out = bare_project / "vorschau"
     result = Cli(bare_project)("issue", "preview", "2020-10", "-o", str(out), "--open")
     assert result.exit_code == 0, result.output

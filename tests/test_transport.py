@@ -370,6 +370,15 @@ def test_unreachable_port() -> None:
     assert "\n" not in message
 
 
+def test_server_that_never_greets() -> None:
+    with socket.socket() as silent:  # listens, so connect succeeds, but never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        with pytest.raises(SmtpError, match=r"antwortet nicht \(Zeitüberschreitung nach 0.3 s\)"):
+            open_connection(parse_smtp_url(f"smtp://127.0.0.1:{port}"), timeout=0.3)
+
+
 def test_greeting_refused(smtp_server: SmtpTestServer) -> None:
     smtp_server.refuse_greeting = True
     with pytest.raises(SmtpError, match="weist die Verbindung ab: 554"):

@@ -147,6 +147,11 @@ class SmtpConnection:
         self.supports_pipelining: bool = smtp.has_extn("pipelining")
         self.sent_count = 0
         self._alive = True
+        if smtp.sock is not None:
+            # Every write is a complete command or message followed by a read, so
+            # Nagle's algorithm can only add delay (against delayed ACKs).
+            with contextlib.suppress(OSError):
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     @property
     def alive(self) -> bool:
@@ -430,6 +435,11 @@ def _connection_error(
         return SmtpError(f"SMTP-Server {shown} lehnt die Begrüßung (EHLO) ab: {_reply(exc)}")
     if isinstance(exc, smtplib.SMTPResponseException):
         return SmtpError(f"SMTP-Server {shown} lehnt die Verbindung ab: {_reply(exc)}")
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        # smtplib reports a read timeout as SMTPServerDisconnected with the timeout as context.
+        return SmtpError(
+            f"SMTP-Server {shown} antwortet nicht (Zeitüberschreitung nach {timeout:g} s)."
+        )
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return SmtpError(f"SMTP-Server {shown} hat die Verbindung unerwartet beendet.")
     if isinstance(exc, smtplib.SMTPException):  # e.g. no AUTH mechanism smtplib knows
@@ -445,10 +455,6 @@ def _connection_error(
         return SmtpError(f"TLS mit dem SMTP-Server {shown} gescheitert: {exc.reason or exc}.")
     if isinstance(exc, ConnectionRefusedError):
         return SmtpError(f"SMTP-Server {shown} ist nicht erreichbar: Verbindung abgelehnt.")
-    if isinstance(exc, TimeoutError):
-        return SmtpError(
-            f"SMTP-Server {shown} antwortet nicht (Zeitüberschreitung nach {timeout:g} s)."
-        )
     if isinstance(exc, socket.gaierror):
         return SmtpError(f"SMTP-Server {shown}: der Name {endpoint.host} ist unbekannt.")
     if isinstance(exc, UnicodeError):  # a host name the idna codec refuses
