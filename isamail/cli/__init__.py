@@ -30,6 +30,8 @@ class IsamailGroup(TyperGroup):
             return super().invoke(ctx)
         except IsamailError as exc:
             output.fail(exc.message, exc.hint)
+            for problem in getattr(exc, "problems", []):
+                output.say(f"  {problem}")
             raise typer.Exit(exc.exit_code) from None
         except OperationalError as exc:
             output.fail(f"Datenbankfehler: {exc.orig}")
