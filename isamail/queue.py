@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, and_, exists, func, insert, literal, select, update
 from sqlmodel import col
 
+from isamail.compose.render import RenderedIssue
 from isamail.db.engine import is_sqlite, read_session, unit_of_work
 from isamail.db.models import (
     Delivery,
@@ -47,18 +48,31 @@ SUBSCRIBER = cast(Table, Subscriber.__table__)  # type: ignore[attr-defined]
 STALE_AFTER = timedelta(seconds=90)
 
 
-@dataclass(frozen=True)
-class FrozenContent:
-    """What an edition stores: the rendered issue, before per-recipient values."""
+def _edition_fields(rendered: RenderedIssue, source_hash: str) -> dict[str, Any]:
+    """What an edition stores: the rendered issue before per-recipient values."""
+    return {
+        "issue": rendered.name,
+        "title": rendered.title,
+        "subject": rendered.subject,
+        "preheader": rendered.preheader,
+        "language": rendered.language,
+        "html": rendered.html,
+        "text": rendered.text,
+        "source_hash": source_hash,
+    }
 
-    issue: str
-    title: str
-    subject: str
-    preheader: str
-    language: str
-    html: str
-    text: str
-    source_hash: str
+
+def edition_content(edition: Edition) -> RenderedIssue:
+    """The frozen rendered issue, as compose made it."""
+    return RenderedIssue(
+        name=edition.issue,
+        title=edition.title,
+        subject=edition.subject,
+        preheader=edition.preheader,
+        language=edition.language,
+        html=edition.html,
+        text=edition.text,
+    )
 
 
 @dataclass(frozen=True)
@@ -95,28 +109,30 @@ def find_edition(engine: Engine, issue: str) -> Edition | None:
         return session.execute(select(Edition).where(col(Edition.issue) == issue)).scalars().first()
 
 
-def freeze_edition(engine: Engine, content: FrozenContent) -> Edition:
+def freeze_edition(engine: Engine, rendered: RenderedIssue, source_hash: str) -> Edition:
     """Stores the rendered issue; returns the existing edition if it was frozen before."""
     with unit_of_work(engine) as session:
         found = (
-            session.execute(select(Edition).where(col(Edition.issue) == content.issue))
+            session.execute(select(Edition).where(col(Edition.issue) == rendered.name))
             .scalars()
             .first()
         )
         if found is not None:
             return cast(Edition, found)
-        edition = Edition(**content.__dict__, nonce=secrets.token_hex(6))
+        edition = Edition(**_edition_fields(rendered, source_hash), nonce=secrets.token_hex(6))
         session.add(edition)
         session.flush()
         return edition
 
 
-def refreeze_edition(engine: Engine, edition_id: int, content: FrozenContent) -> None:
+def refreeze_edition(
+    engine: Engine, edition_id: int, rendered: RenderedIssue, source_hash: str
+) -> None:
     """Replaces the frozen content; only allowed while nothing of it has been sent."""
     with unit_of_work(engine) as session:
         edition = session.get(Edition, edition_id)
         assert edition is not None
-        for key, value in content.__dict__.items():
+        for key, value in _edition_fields(rendered, source_hash).items():
             setattr(edition, key, value)
 
 
@@ -135,7 +151,7 @@ def sent_count(engine: Engine, edition_id: int) -> int:
 # --- deliveries -----------------------------------------------------------------------
 
 
-def _recipients(list_ids: Sequence[int]) -> Any:
+def recipients_query(list_ids: Sequence[int]) -> Any:
     """One row per person with a confirmed subscription to any of the lists (the
     subscription of the first list named wins, so its unsubscribe link is used)."""
     return (
@@ -156,15 +172,26 @@ def _recipients(list_ids: Sequence[int]) -> Any:
 
 def count_recipients(engine: Engine, list_ids: Sequence[int]) -> int:
     with read_session(engine) as session:
-        sub = _recipients(list_ids).subquery()
+        sub = recipients_query(list_ids).subquery()
         return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+
+
+def iter_recipients(engine: Engine, list_ids: Sequence[int]) -> Iterator[tuple[str, str, int]]:
+    """(email, name, subscription id) of everyone a send to these lists would reach."""
+    recipients = recipients_query(list_ids).subquery()
+    query = select(SUBSCRIBER.c.email, SUBSCRIBER.c.name, recipients.c.subscription_id).join(
+        SUBSCRIBER, SUBSCRIBER.c.id == recipients.c.subscriber_id
+    )
+    with read_session(engine) as session:
+        for email, name, subscription_id in session.execute(query):
+            yield email, name or "", subscription_id
 
 
 def enqueue(engine: Engine, edition_id: int, list_ids: Sequence[int]) -> int:
     """Creates a queued delivery for every confirmed subscriber of the lists who has none
     for this edition yet; returns how many were created. Safe to call on every run."""
     now = utcnow()
-    recipients = _recipients(list_ids).subquery()
+    recipients = recipients_query(list_ids).subquery()
     already = exists().where(
         DELIVERY.c.edition_id == edition_id,
         DELIVERY.c.subscriber_id == recipients.c.subscriber_id,
@@ -284,26 +311,16 @@ def claim(
 def next_due(engine: Engine, edition_id: int) -> datetime | None:
     """When the next queued delivery of the edition becomes due (None: none queued)."""
     with read_session(engine) as session:
-        row = session.execute(
-            select(func.count(), func.min(DELIVERY.c.next_attempt_at)).where(
-                DELIVERY.c.edition_id == edition_id, DELIVERY.c.status == DeliveryStatus.QUEUED
-            )
+        queued, dated, earliest = session.execute(
+            select(
+                func.count(),
+                func.count(DELIVERY.c.next_attempt_at),  # counts only rows with a retry time
+                func.min(DELIVERY.c.next_attempt_at),
+            ).where(DELIVERY.c.edition_id == edition_id, DELIVERY.c.status == DeliveryStatus.QUEUED)
         ).one()
-    count, earliest = row
-    if not count:
+    if not queued:
         return None
-    if earliest is None:
-        return utcnow()
-    # rows without a retry time are due now; min() ignores NULLs, so ask again for them
-    with read_session(engine) as session:
-        undated = session.execute(
-            select(func.count()).where(
-                DELIVERY.c.edition_id == edition_id,
-                DELIVERY.c.status == DeliveryStatus.QUEUED,
-                DELIVERY.c.next_attempt_at.is_(None),
-            )
-        ).scalar_one()
-    return utcnow() if undated else cast(datetime, earliest)
+    return utcnow() if dated < queued else cast(datetime, earliest)
 
 
 def record(engine: Engine, run_id: str, results: Iterable[Result]) -> None:

@@ -35,19 +35,23 @@ class EditionReport:
         return data
 
 
-def edition_reports(engine: Engine) -> list[EditionReport]:
+def edition_reports(engine: Engine, issue: str | None = None) -> list[EditionReport]:
+    """One report per edition (or only ``issue``'s), oldest first."""
+    query = select(Edition.id, Edition.issue, Edition.created_at).order_by(Edition.created_at)  # type: ignore[call-overload]
+    if issue is not None:
+        query = query.where(col(Edition.issue) == issue)
     with read_session(engine) as session:
-        editions = session.execute(
-            select(Edition.id, Edition.issue, Edition.created_at).order_by(Edition.created_at)  # type: ignore[call-overload]
-        ).all()
+        editions = session.execute(query).all()
+        ids = [row[0] for row in editions]
         counts = session.execute(
-            select(DELIVERY.c.edition_id, DELIVERY.c.status, func.count()).group_by(
-                DELIVERY.c.edition_id, DELIVERY.c.status
-            )
+            select(DELIVERY.c.edition_id, DELIVERY.c.status, func.count())
+            .where(DELIVERY.c.edition_id.in_(ids))
+            .group_by(DELIVERY.c.edition_id, DELIVERY.c.status)
         ).all()
         lists = session.execute(
             select(DELIVERY.c.edition_id, MailingList.name)  # type: ignore[call-overload]
             .join(MailingList, MailingList.id == DELIVERY.c.list_id)
+            .where(DELIVERY.c.edition_id.in_(ids))
             .group_by(DELIVERY.c.edition_id, MailingList.name)
         ).all()
     by_edition: dict[int, dict[str, int]] = {}
@@ -76,7 +80,7 @@ def edition_reports(engine: Engine) -> list[EditionReport]:
 
 
 def edition_report(engine: Engine, issue: str) -> EditionReport:
-    found = [r for r in edition_reports(engine) if r.issue == issue]
+    found = edition_reports(engine, issue)
     if not found:
         raise NotFound(f"{issue} wurde noch nicht verschickt (keine Ausgabe eingefroren).")
     report = found[0]

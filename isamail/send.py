@@ -12,18 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 
-from sqlalchemy import select
-
 from isamail import queue
 from isamail.compose.message import PreparedMessage, Recipient, make_message_id
 from isamail.compose.render import RenderedIssue, compose_issue
 from isamail.context import Project
 from isamail.db.engine import read_session
-from isamail.db.models import Edition
 from isamail.errors import IsamailError
 from isamail.issues.parse import load_issue, resolve_issue, source_hash
 from isamail.lists import get_list
-from isamail.queue import Claimed, FrozenContent, Recovery
+from isamail.queue import Claimed, Recovery
 from isamail.sender import Addressing, RunSummary, SendOptions, SendRun
 from isamail.transport.smtp import (
     SendOutcome,
@@ -38,7 +35,8 @@ class SendPlan:
     issue: str
     lists: list[str]
     list_ids: list[int]
-    content: FrozenContent
+    rendered: RenderedIssue
+    source_hash: str
     edition_id: int | None
     sources_changed: bool
     already_sent: int
@@ -69,31 +67,6 @@ def _render(project: Project, issue: str) -> tuple[RenderedIssue, str]:
     return compose_issue(parsed, project.settings, project.templates_dir), source_hash(path)
 
 
-def _content(rendered: RenderedIssue, hash_: str) -> FrozenContent:
-    return FrozenContent(
-        issue=rendered.name,
-        title=rendered.title,
-        subject=rendered.subject,
-        preheader=rendered.preheader,
-        language=rendered.language,
-        html=rendered.html,
-        text=rendered.text,
-        source_hash=hash_,
-    )
-
-
-def _from_edition(edition: Edition) -> RenderedIssue:
-    return RenderedIssue(
-        name=edition.issue,
-        title=edition.title,
-        subject=edition.subject,
-        preheader=edition.preheader,
-        language=edition.language,
-        html=edition.html,
-        text=edition.text,
-    )
-
-
 def plan_send(project: Project, issue: str, lists: list[str]) -> SendPlan:
     settings = project.settings
     settings.require("secret_key", "keine Abmeldelinks signieren und daher")
@@ -109,7 +82,8 @@ def plan_send(project: Project, issue: str, lists: list[str]) -> SendPlan:
         issue=issue,
         lists=lists,
         list_ids=list_ids,
-        content=_content(rendered, hash_),
+        rendered=rendered,
+        source_hash=hash_,
         edition_id=edition.id if edition else None,
         sources_changed=bool(edition and edition.source_hash != hash_),
         already_sent=queue.sent_count(engine, edition.id) if edition and edition.id else 0,
@@ -152,7 +126,7 @@ def execute_send(
         endpoint, timeout=options.timeout, verify_tls=options.verify_tls, ca_file=options.ca_file
     )
     try:
-        edition = queue.freeze_edition(engine, plan.content)
+        edition = queue.freeze_edition(engine, plan.rendered, plan.source_hash)
         assert edition.id is not None
         if plan.sources_changed and refreeze:
             if queue.sent_count(engine, edition.id):
@@ -160,7 +134,7 @@ def execute_send(
                     f"{plan.issue} wurde schon teilweise verschickt; die eingefrorene Fassung "
                     "bleibt, damit alle dieselbe Ausgabe bekommen."
                 )
-            queue.refreeze_edition(engine, edition.id, plan.content)
+            queue.refreeze_edition(engine, edition.id, plan.rendered, plan.source_hash)
             edition = queue.find_edition(engine, plan.issue) or edition
         assert edition.id is not None
         edition_id: int = edition.id
@@ -168,7 +142,7 @@ def execute_send(
         recovery = queue.recover(engine, edition_id, journal_dir)
         queued_new = queue.enqueue(engine, edition_id, plan.list_ids)
         prepared = PreparedMessage.prepare(
-            _from_edition(edition), settings, list_name=plan.lists[0]
+            queue.edition_content(edition), settings, list_name=plan.lists[0]
         )
         run_id = queue.start_run(engine, edition_id)
         run = SendRun(
@@ -247,31 +221,16 @@ class DryRun:
 
 def dry_run(project: Project, plan: SendPlan) -> DryRun:
     """Builds every message as a real send would, and sends nothing."""
-    from isamail.queue import SUBSCRIBER, _recipients
-
-    rendered = RenderedIssue(
-        name=plan.issue,
-        title=plan.content.title,
-        subject=plan.content.subject,
-        preheader=plan.content.preheader,
-        language=plan.content.language,
-        html=plan.content.html,
-        text=plan.content.text,
-    )
     start = time.perf_counter()
-    prepared = PreparedMessage.prepare(rendered, project.settings, list_name=plan.lists[0])
+    prepared = PreparedMessage.prepare(plan.rendered, project.settings, list_name=plan.lists[0])
     addressing = addressing_for(project, "dryrun")
-    recipients = _recipients(plan.list_ids).subquery()
-    query = select(SUBSCRIBER.c.email, SUBSCRIBER.c.name, recipients.c.subscription_id).join(
-        SUBSCRIBER, SUBSCRIBER.c.id == recipients.c.subscriber_id
-    )
     n = total = largest = 0
-    with read_session(project.engine) as session:
-        for email, name, subscription_id in session.execute(query):
-            n += 1
-            data = prepared.for_recipient(
-                addressing.recipient(Claimed(n, email, name or "", subscription_id, 0, False))
-            )
-            total += len(data)
-            largest = max(largest, len(data))
+    for n, (email, name, subscription_id) in enumerate(
+        queue.iter_recipients(project.engine, plan.list_ids), start=1
+    ):
+        data = prepared.for_recipient(
+            addressing.recipient(Claimed(n, email, name, subscription_id, 0, False))
+        )
+        total += len(data)
+        largest = max(largest, len(data))
     return DryRun(n, total, largest, time.perf_counter() - start)

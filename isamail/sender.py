@@ -237,6 +237,10 @@ class SendRun:
         self.last_connect_error: str | None = None
         self.summary = RunSummary()
         self._first = first_connection
+        self._in_flight = 0  # claimed and handed to workers, result not yet taken
+        self._budget = options.limit
+        self._pending: list[Result] = []  # results not yet in the database
+        self._last_record = time.monotonic()
 
     def retry_later(self, item: Claimed, code: int | None, reply: str) -> Result:
         delay = min(self.options.first_retry * (2**item.attempts), MAX_RETRY_DELAY)
@@ -255,78 +259,19 @@ class SendRun:
         ]
         for w in workers:
             w.start()
-        in_flight = 0
-        budget = self.options.limit
-        pending: list[Result] = []
-        last_record = time.monotonic()
         try:
-            while True:
-                if self.server_gone.is_set() and not self.stopping.is_set():
-                    self.summary.stopped = "server_gone"
-                    self.stopping.set()
-                want = self.options.connections * 2 - in_flight
-                if not self.stopping.is_set() and want > 0 and budget != 0:
-                    size = max(want, self.options.batch if in_flight == 0 else want)
-                    if budget is not None:
-                        size = min(size, budget)
-                    claimed = queue.claim(
-                        self.engine, self.edition_id, self.run_id, size, not_after=self.deadline
-                    )
-                    for item in claimed:
-                        self.work.put(item)
-                    in_flight += len(claimed)
-                    if budget is not None:
-                        budget -= len(claimed)
-                else:
-                    claimed = []
-                try:
-                    result = self.results.get(timeout=0.05 if claimed or in_flight else 0)
-                except queues.Empty:
-                    result = None
-                    if in_flight == 0 and not claimed:
-                        # retries must be in the database before asking when the next is due
-                        queue.record(self.engine, self.run_id, pending)
-                        pending = []
-                        if self.stopping.is_set() or budget == 0 or not self._wait_for_due():
-                            break
-                        continue
-                else:
-                    in_flight -= 1
-                    if result is not None:
-                        pending.append(result)
-                        self._count(result)
-                    # drain what else is ready without waiting
-                    while True:
-                        try:
-                            extra = self.results.get_nowait()
-                        except queues.Empty:
-                            break
-                        in_flight -= 1
-                        if extra is not None:
-                            pending.append(extra)
-                            self._count(extra)
-                now = time.monotonic()
-                if pending and (len(pending) >= RECORD_BATCH or now - last_record >= RECORD_EVERY):
-                    queue.record(self.engine, self.run_id, pending)
-                    pending = []
-                    last_record = now
-                    if self.on_progress:
-                        self.on_progress(self.summary)
-        except KeyboardInterrupt:
+            self._loop()
+        except KeyboardInterrupt:  # a second Ctrl-C: take nothing new, record what finishes
             self.summary.stopped = "interrupted"
             self.stopping.set()
-            while in_flight > 0:
-                extra = self.results.get()
-                in_flight -= 1
-                if extra is not None:
-                    pending.append(extra)
-                    self._count(extra)
+            while self._in_flight:
+                self._take(self.results.get())
         finally:
             for _ in workers:
                 self.work.put(None)
             for w in workers:
                 w.join(timeout=self.options.timeout + 5)
-            queue.record(self.engine, self.run_id, pending)
+            self._flush()
             queue.finish_run(self.engine, self.run_id)
             self.journal.close(remove=True)
             self.summary.elapsed = time.monotonic() - started
@@ -335,6 +280,73 @@ class SendRun:
         if self.stopping.is_set() and self.summary.stopped is None:
             self.summary.stopped = "interrupted"
         return self.summary
+
+    def _loop(self) -> None:
+        while True:
+            if self.server_gone.is_set() and not self.stopping.is_set():
+                self.summary.stopped = "server_gone"
+                self.stopping.set()
+            self._fill()
+            if not self._in_flight:
+                self._flush()  # retries must be in the database before asking what is due
+                if self.stopping.is_set() or self._budget == 0 or not self._wait_for_due():
+                    return
+                continue
+            self._take_ready(timeout=0.05)
+            if len(self._pending) >= RECORD_BATCH or (
+                self._pending and time.monotonic() - self._last_record >= RECORD_EVERY
+            ):
+                self._flush()
+
+    def _fill(self) -> None:
+        """Keeps about two messages per connection in the work queue."""
+        want = self.options.connections * 2 - self._in_flight
+        if self.stopping.is_set() or want <= 0 or self._budget == 0:
+            return
+        size = want if self._in_flight else max(want, self.options.batch)
+        if self._budget is not None:
+            size = min(size, self._budget)
+        claimed = queue.claim(
+            self.engine, self.edition_id, self.run_id, size, not_after=self.deadline
+        )
+        for item in claimed:
+            self.work.put(item)
+        self._in_flight += len(claimed)
+        if self._budget is not None:
+            self._budget -= len(claimed)
+
+    def _take_ready(self, timeout: float) -> None:
+        """Takes one result (waiting up to ``timeout``), then whatever else is ready."""
+        try:
+            self._take(self.results.get(timeout=timeout))
+        except queues.Empty:
+            return
+        while True:
+            try:
+                self._take(self.results.get_nowait())
+            except queues.Empty:
+                return
+
+    def _take(self, result: Result | None) -> None:
+        self._in_flight -= 1
+        if result is None:  # a worker skipped the item while stopping
+            return
+        self._pending.append(result)
+        if result.status == DeliveryStatus.SENT:
+            self.summary.sent += 1
+        elif result.status == DeliveryStatus.FAILED:
+            self.summary.failed += 1
+            if len(self.summary.failures) < 1000:
+                self.summary.failures.append((str(result.delivery_id), result.code, result.reply))
+        else:
+            self.summary.deferred += 1
+
+    def _flush(self) -> None:
+        queue.record(self.engine, self.run_id, self._pending)
+        self._pending = []
+        self._last_record = time.monotonic()
+        if self.on_progress:
+            self.on_progress(self.summary)
 
     def _wait_for_due(self) -> bool:
         """Waits for the next retry if it falls inside the retry window; False when the
@@ -346,13 +358,3 @@ class SendRun:
         if pause > 0:
             self.stopping.wait(min(pause, 1.0))
         return not self.stopping.is_set()
-
-    def _count(self, result: Result) -> None:
-        if result.status == DeliveryStatus.SENT:
-            self.summary.sent += 1
-        elif result.status == DeliveryStatus.FAILED:
-            self.summary.failed += 1
-            if len(self.summary.failures) < 1000:
-                self.summary.failures.append((str(result.delivery_id), result.code, result.reply))
-        else:
-            self.summary.deferred += 1

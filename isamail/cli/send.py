@@ -58,7 +58,7 @@ def send(
         raise typer.Exit(ExitCode.USER_ERROR)
     plan = plan_send(proj, issue, lists or [])
     t = output.table("", "", title=f"Versand von {issue}")
-    t.add_row("Betreff", plan.content.subject)
+    t.add_row("Betreff", plan.rendered.subject)
     t.add_row("Listen", ", ".join(plan.lists))
     t.add_row("Empfänger", f"{plan.recipients} bestätigte Adressen")
     if plan.already_sent:
