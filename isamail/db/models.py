@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -209,3 +209,49 @@ class SendRun(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     heartbeat_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+
+
+class Bounce(SQLModel, table=True):
+    """One returned message as processed; the digest makes processing a mailbox twice a no-op."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=64, unique=True)  # sha256 of the raw message
+    source: str = Field(default="", max_length=300)  # mailbox key, for the operator
+    kind: str = Field(max_length=16)  # hard, soft, policy, complaint, autoreply, not_bounce
+    delivery_id: int | None = Field(
+        default=None, foreign_key="delivery.id", ondelete="SET NULL", index=True
+    )
+    subscriber_id: int | None = Field(
+        default=None, foreign_key="subscriber.id", ondelete="SET NULL", index=True
+    )
+    status: str = Field(default="", max_length=16)  # e.g. 5.1.1
+    summary: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OutgoingMailStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutgoingMail(SQLModel, table=True):
+    """A single transactional mail (double opt-in confirmation, …), queued and sent through
+    the same transport as the newsletter so that every attempt is recorded."""
+
+    __tablename__ = "outgoing_mail"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # "confirm"
+    subscriber_id: int | None = Field(
+        default=None, foreign_key="subscriber.id", ondelete="CASCADE", index=True
+    )
+    recipient: str = Field(max_length=320)
+    message: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: str = Field(default=OutgoingMailStatus.QUEUED, max_length=16, index=True)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = None
+    last_code: int | None = None
+    last_reply: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
