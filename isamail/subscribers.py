@@ -32,6 +32,7 @@ from isamail.db.models import (
 )
 from isamail.errors import Conflict, IsamailError, NotFound
 from isamail.lists import get_list
+from isamail.tokens import read_unsubscribe_token
 
 
 @dataclass(frozen=True)
@@ -377,3 +378,29 @@ def _reason_de(reason: str) -> str:
         "forgotten": "gelöscht",
         "blocklisted": "gesperrt",
     }.get(reason, reason)
+
+
+@dataclass(frozen=True)
+class TokenUnsubscribe:
+    email: str
+    list_name: str
+    left: list[str]  # lists actually left now (empty: already unsubscribed: idempotent)
+
+
+def unsubscribe_by_token(
+    engine: Engine, secret: str, token: str, *, all_lists: bool = False, source: str = "web"
+) -> TokenUnsubscribe:
+    """Unsubscribes the subscription a mail's token names (or all of the person's lists).
+    The token is an HMAC of the subscription id: it cannot name anyone else's."""
+    subscription_id = read_unsubscribe_token(secret, token)
+    with unit_of_work(engine) as session:
+        found = session.get(Subscription, subscription_id) if subscription_id else None
+        subscriber = session.get(Subscriber, found.subscriber_id) if found else None
+        if found is None or subscriber is None or subscriber.email is None:
+            raise NotFound("Dieser Abmeldelink ist ungültig oder gehört zu keiner Anmeldung mehr.")
+        mailing_list = session.get(MailingList, found.list_id)
+        assert mailing_list is not None
+        left = unsubscribe_in(
+            session, subscriber, None if all_lists else found.list_id, source=source
+        )
+        return TokenUnsubscribe(subscriber.email, mailing_list.name, left)
