@@ -95,26 +95,35 @@ class Table:
     _text: IO[str]
 
     def rows(self) -> Iterator[Row]:
+        # per column: (True, field) for a known field, (False, header) for another named
+        # column, None for one to drop; worked out once, since this runs for every cell
+        targets: list[tuple[bool, str] | None] = [
+            None
+            if field == "ignored" or (field is None and not header.strip())
+            else (True, field)
+            if field is not None
+            else (False, header.strip())
+            for field, header in zip(self.fields, self.headers, strict=True)
+        ]
         line = 2
         reader = self._reader
         for cells in reader:
             start, line = line, reader.line_num + 1  # type: ignore[attr-defined]
-            if not any(c.strip() for c in cells):
-                continue
             values: dict[str, str] = {}
             extra: dict[str, str] = {}
-            for i, cell in enumerate(cells):
-                value = from_spreadsheet_safe(cell.strip())
-                if not value:
+            for target, cell in zip(targets, cells, strict=False):
+                value = cell.strip()
+                if not value or target is None:
                     continue
-                field = self.fields[i] if i < len(self.fields) else None
-                if field == "ignored":
-                    continue
-                if field is not None:
-                    values.setdefault(field, value)
-                elif i < len(self.headers) and self.headers[i].strip():
-                    extra[self.headers[i].strip()] = value
-            yield Row(start, values, extra, cells)
+                if value[0] == "'":
+                    value = from_spreadsheet_safe(value)
+                known, name = target
+                if known:
+                    values.setdefault(name, value)
+                else:
+                    extra[name] = value
+            if values or extra:
+                yield Row(start, values, extra, cells)
 
     def close(self) -> None:
         self._text.close()

@@ -15,7 +15,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, cast
 
-from sqlalchemy import Engine, Table, insert, literal, or_, select, update
+from sqlalchemy import (
+    Engine,
+    Table,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Row as DbRow
 from sqlmodel import Session, col
 
 from isamail.addresses import Address, address_hash, normalise
@@ -96,6 +106,10 @@ class _Record:
     suppress: SuppressionReason | None
     consent_note: str
     consent_ip: str | None
+    email_hash: str = ""
+
+    def __post_init__(self) -> None:
+        self.email_hash = address_hash(self.address.email)
 
 
 def import_subscribers(
@@ -219,7 +233,7 @@ def _apply_chunk(
     if not records:
         return
     existing = _existing(session, [r.address.key for r in records], list_id)
-    suppressed = _suppressed(session, [address_hash(r.address.email) for r in records], list_id)
+    suppressed = _suppressed(session, [r.email_hash for r in records], list_id)
     new_subscribers: list[_Record] = []
     subscriber_updates: list[dict[str, Any]] = []
     new_subscriptions: list[dict[str, Any]] = []
@@ -243,7 +257,7 @@ def _apply_chunk(
         )
 
     for record in records:
-        email_hash = address_hash(record.address.email)
+        email_hash = record.email_hash
         found = existing.get(record.address.key)
         if record.suppress is not None:
             # the export says this person left or bounced: never mail them from here either
@@ -258,26 +272,25 @@ def _apply_chunk(
                     }
                 )
                 suppressed.add(email_hash)
-            if found and found["sub_status"] in (
+            if found and found.sub_status in (
                 SubscriptionStatus.PENDING,
                 SubscriptionStatus.CONFIRMED,
             ):
                 confirmations.append(
                     {
-                        "id": found["sub_id"],
+                        "id": found.sub_id,
                         "status": SubscriptionStatus.UNSUBSCRIBED,
                         "unsubscribed_at": now,
                         "updated_at": now,
                     }
                 )
-                event(found["id"], record, ConsentKind.UNSUBSCRIBED)
+                event(found.id, record, ConsentKind.UNSUBSCRIBED)
             continue
         if email_hash in suppressed or (
             found
             and (
-                found["state"] != SubscriberState.ACTIVE
-                or found["sub_status"]
-                in (SubscriptionStatus.UNSUBSCRIBED, SubscriptionStatus.BOUNCED)
+                found.state != SubscriberState.ACTIVE
+                or found.sub_status in (SubscriptionStatus.UNSUBSCRIBED, SubscriptionStatus.BOUNCED)
             )
         ):
             report.skipped += 1
@@ -286,13 +299,13 @@ def _apply_chunk(
             new_subscribers.append(record)
             report.added += 1
             continue
-        changes = {k: v for k, v in record.profile.items() if found[k] != v}
+        changes = {k: v for k, v in record.profile.items() if getattr(found, k) != v}
         if changes:
-            subscriber_updates.append({"id": found["id"], **changes, "updated_at": now})
-        if found["sub_id"] is None:
+            subscriber_updates.append({"id": found.id, **changes, "updated_at": now})
+        if found.sub_id is None:
             new_subscriptions.append(
                 {
-                    "subscriber_id": found["id"],
+                    "subscriber_id": found.id,
                     "list_id": list_id,
                     "status": status,
                     "created_at": now,
@@ -300,12 +313,12 @@ def _apply_chunk(
                     "confirmed_at": now if confirmed else None,
                 }
             )
-            event(found["id"], record, kind)
-        elif confirmed and found["sub_status"] == SubscriptionStatus.PENDING:
+            event(found.id, record, kind)
+        elif confirmed and found.sub_status == SubscriptionStatus.PENDING:
             confirmations.append(
-                {"id": found["sub_id"], "status": status, "confirmed_at": now, "updated_at": now}
+                {"id": found.sub_id, "status": status, "confirmed_at": now, "updated_at": now}
             )
-            event(found["id"], record, kind)
+            event(found.id, record, kind)
         elif not changes:
             report.unchanged += 1
             continue
@@ -348,10 +361,15 @@ def _insert_new(
     confirmed: bool,
 ) -> None:
     """Inserts new people, then their subscriptions and consent events with INSERT … SELECT,
-    so that the per-row cost stays in one executemany (type conversion of timestamps
-    for every row and statement was most of an import's time)."""
+    so that the per-row cost stays in one executemany. The timestamps are rendered into
+    the statement once: converting them for every row was a third of an import's time."""
+    stamp = literal(now, SUBSCRIBER.c.created_at.type).compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+    )
     session.execute(
-        insert(SUBSCRIBER),
+        insert(SUBSCRIBER).values(
+            created_at=literal_column(str(stamp)), updated_at=literal_column(str(stamp))
+        ),
         [
             {
                 "email": r.address.email,
@@ -363,8 +381,6 @@ def _insert_new(
                 "country": "",
                 "attributes": r.row.extra,
                 "state": SubscriberState.ACTIVE,
-                "created_at": now,
-                "updated_at": now,
                 **r.profile,
             }
             for r in records
@@ -425,7 +441,7 @@ def _insert_new(
     )
 
 
-def _existing(session: Session, keys: list[str], list_id: int) -> dict[str, dict[str, Any]]:
+def _existing(session: Session, keys: list[str], list_id: int) -> dict[str, DbRow[Any]]:
     query = (
         select(
             col(Subscriber.id),
@@ -442,7 +458,7 @@ def _existing(session: Session, keys: list[str], list_id: int) -> dict[str, dict
         )
         .where(col(Subscriber.email_key).in_(keys))
     )
-    return {row.email_key: row._asdict() for row in session.execute(query)}
+    return {row.email_key: row for row in session.execute(query)}
 
 
 def _suppressed(session: Session, hashes: list[str], list_id: int) -> set[str]:
