@@ -122,7 +122,7 @@ def upgrade(engine: Engine) -> bool:
     if current == head:
         return False
     script = ScriptDirectory.from_config(_alembic_config(engine))
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
         raise DatabaseError(
             f"Die Datenbank hat den Schemastand {current}, den diese isamail-Version "
             f"nicht kennt: sie wurde mit einer neueren Version angelegt.",
