@@ -5,6 +5,8 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v smtp-sink >/dev/null 2>&1 || need+=(postfix)
+# a CJK font, so that browser screenshots show 保定市 rather than empty boxes
+[ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "Missing Debian packages: ${need[*]} (sudo apt-get install ${need[*]})" >&2
