@@ -132,6 +132,8 @@ def import_subscribers(
         with unit_of_work(engine) as session:
             mailing_list = get_list(session, list_name)
             assert mailing_list.id is not None
+            # most lists have no suppressions yet: then no chunk needs to look them up
+            any_suppressed = _suppressed(session, None, mailing_list.id) != set()
             for chunk in _chunks(table.rows(), CHUNK):
                 records = []
                 for row in chunk:
@@ -156,6 +158,7 @@ def import_subscribers(
                     source=source,
                     now=now,
                     report=report,
+                    any_suppressed=any_suppressed,
                 )
             if dry_run:
                 session.rollback()
@@ -229,11 +232,14 @@ def _apply_chunk(
     source: str,
     now: datetime,
     report: ImportReport,
+    any_suppressed: bool = True,
 ) -> None:
     if not records:
         return
     existing = _existing(session, [r.address.key for r in records], list_id)
-    suppressed = _suppressed(session, [r.email_hash for r in records], list_id)
+    suppressed = (
+        _suppressed(session, [r.email_hash for r in records], list_id) if any_suppressed else set()
+    )
     new_subscribers: list[_Record] = []
     subscriber_updates: list[dict[str, Any]] = []
     new_subscriptions: list[dict[str, Any]] = []
@@ -461,12 +467,15 @@ def _existing(session: Session, keys: list[str], list_id: int) -> dict[str, DbRo
     return {row.email_key: row for row in session.execute(query)}
 
 
-def _suppressed(session: Session, hashes: list[str], list_id: int) -> set[str]:
+def _suppressed(session: Session, hashes: list[str] | None, list_id: int) -> set[str]:
+    """Which of ``hashes`` must not be mailed on the list; with None, just whether any
+    address is suppressed there (a set of at most one)."""
     query = select(col(Suppression.email_hash)).where(
-        col(Suppression.email_hash).in_(hashes),
-        or_(col(Suppression.list_id).is_(None), col(Suppression.list_id) == list_id),
+        or_(col(Suppression.list_id).is_(None), col(Suppression.list_id) == list_id)
     )
-    return set(session.execute(query).scalars())
+    if hashes is None:
+        return set(session.execute(query.limit(1)).scalars())
+    return set(session.execute(query.where(col(Suppression.email_hash).in_(hashes))).scalars())
 
 
 def _write_rejects(path: Path, headers: list[str], rows: list[tuple[Row, str]]) -> None:
