@@ -37,7 +37,8 @@ def importers_of(prefix: str) -> set[str]:
 def test_front_ends_are_imported_by_no_library_module() -> None:
     for front in ("isamail.cli", "isamail.web"):
         users = {m for m in importers_of(front) if not m.startswith(front)}
-        assert users <= {"isamail.__main__"}, (front, users)
+        # `python -m isamail` runs the CLI; `isamail serve` starts the web app
+        assert users <= {"isamail.__main__", "isamail.cli.serve"}, (front, users)
 
 
 def test_cli_and_web_do_not_import_each_other() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +11,10 @@ import typer
 
 from isamail.cli import output
 from isamail.cli.state import project
+from isamail.context import Project
 from isamail.importer import export_subscribers, import_subscribers
+from isamail.optin import purge_pending, request_confirmation
+from isamail.outbox import deliver_due
 from isamail.subscribers import add_subscriber, forget, list_members, subscriber_record, unsubscribe
 
 app = typer.Typer(
@@ -45,22 +48,39 @@ def add(
     language: Annotated[str | None, typer.Option("--language", help="de, en oder zh.")] = None,
 ) -> None:
     """Trägt eine Adresse in eine Liste ein."""
-    note = consent_note or ("von Hand bestätigt eingetragen" if confirmed else "")
+    proj = project(ctx)
+    if not confirmed:
+        _request_confirmation(proj, email, list_name, name, language)
+        return
+    note = consent_note or "von Hand bestätigt eingetragen"
     result = add_subscriber(
-        project(ctx).engine,
-        email,
-        list_name,
-        name=name,
-        language=language,
-        confirmed=confirmed,
-        note=note,
+        proj.engine, email, list_name, name=name, language=language, confirmed=True, note=note
     )
-    if result.status == "confirmed":
-        output.say(f"{result.email} ist in „{list_name}“ eingetragen (bestätigt).")
-    else:
+    output.say(f"{result.email} ist in „{list_name}“ eingetragen (bestätigt).")
+
+
+def _request_confirmation(
+    proj: Project, email: str, list_name: str, name: str, language: str | None
+) -> None:
+    outcome = request_confirmation(proj, email, list_name, name=name, language=language)
+    if outcome.result == "confirmed":
+        output.say(f"{outcome.email} ist in „{list_name}“ schon bestätigt eingetragen.")
+        return
+    output.say(f"{outcome.email} ist in „{list_name}“ vorgemerkt (unbestätigt).")
+    if outcome.result != "queued":
         output.say(
-            f"{result.email} ist in „{list_name}“ vorgemerkt (unbestätigt); die "
-            "Bestätigungsmail schließt das Double-Opt-in ab."
+            "Keine neue Bestätigungsmail: heute gingen schon genug an diese Adresse "
+            "(web.confirmations_per_address_per_day)."
+        )
+        return
+    sent = deliver_due(proj.engine, proj.settings, limit=20)
+    if sent.sent:
+        output.say("Die Bestätigungsmail ist verschickt; ihr Link schließt das Double-Opt-in ab.")
+    else:
+        reason = "; ".join(sent.errors) or "der Server nimmt sie gerade nicht an"
+        output.say(
+            f"Die Bestätigungsmail liegt in der Warteschlange ({reason}); "
+            "`isamail serve` versucht es weiter."
         )
 
 
@@ -265,3 +285,28 @@ def forget_(
         typer.confirm(f"Alle Daten von {email} unwiderruflich löschen?", abort=True)
     forget(project(ctx).engine, email)
     output.say(f"{email} ist gelöscht; die Adresse wird nie wieder angeschrieben.")
+
+
+@app.command("purge-pending")
+def purge_pending_(
+    ctx: typer.Context,
+    days: Annotated[
+        int, typer.Option("--days", min=1, help="Unbestätigte Anmeldungen älter als so viele Tage.")
+    ] = 7,
+    as_json: JsonOption = False,
+) -> None:
+    """Beendet unbestätigte Anmeldungen nach 7 Tagen; das Einwilligungsprotokoll behält sie."""
+    result = purge_pending(project(ctx).engine, timedelta(days=days))
+    if as_json:
+        output.print_json(
+            {
+                "subscriptions": result.subscriptions,
+                "people_erased": result.people_erased,
+                "mails_deleted": result.mails_deleted,
+            }
+        )
+        return
+    output.say(
+        f"{result.subscriptions} unbestätigte Anmeldungen beendet, {result.people_erased} "
+        f"Personen gelöscht, {result.mails_deleted} alte Bestätigungsmails entfernt."
+    )

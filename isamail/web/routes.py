@@ -1,0 +1,207 @@
+"""The pages and endpoints. Each route calls one library function and renders a page;
+the rules (tokens, throttles, consent) live in optin, subscribers and outbox.
+
+Only POST changes anything: link scanners in mail gateways open every GET.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+
+from isamail import optin, queue
+from isamail.compose.render import web_html
+from isamail.errors import NotFound
+from isamail.subscribers import unsubscribe_by_token
+from isamail.web.deps import (
+    ClientIP,
+    EngineDep,
+    Outbox,
+    PagesDep,
+    ProjectDep,
+    SettingsDep,
+    SignupForm,
+    SignupThrottle,
+    StateDep,
+    UnsubscribeForm,
+    UserAgent,
+    WriteSlot,
+)
+
+log = logging.getLogger("isamail.web")
+router = APIRouter()
+
+ISSUE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+IMAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.(png|jpe?g|gif|webp|svg)", re.IGNORECASE)
+IssueName = Annotated[str, Path(pattern=ISSUE)]
+Token = Annotated[str, Path(max_length=100)]
+
+
+@router.get("/", response_class=HTMLResponse)
+@router.get("/subscribe", response_class=HTMLResponse)
+def signup_page(
+    pages: PagesDep,
+    engine: EngineDep,
+    preselect: Annotated[list[str] | None, Query(alias="list")] = None,
+) -> HTMLResponse:
+    lists = optin.public_lists(engine)
+    chosen = set(preselect or []) or ({lists[0].name} if len(lists) == 1 else set())
+    return pages.render("subscribe.html", lists=lists, chosen=chosen, error=None, email="", name="")
+
+
+@router.post("/subscribe", response_class=HTMLResponse, dependencies=[WriteSlot])
+def signup(
+    form: SignupForm,
+    pages: PagesDep,
+    project: ProjectDep,
+    ip: ClientIP,
+    user_agent: UserAgent,
+    throttle: SignupThrottle,
+    worker: Outbox,
+) -> HTMLResponse:
+    language = form.lang or pages.language()
+    # Honeypot and per-IP limit: the bot or flooder sees the same page as everyone
+    # else and learns nothing; nothing is stored, nothing is sent.
+    if form.honeypot:
+        log.info("signup ignored: honeypot filled")
+    elif not throttle.allow(ip):
+        log.warning("signup ignored: too many from one IP")
+    else:
+        outcome = optin.signup(
+            project,
+            optin.SignupRequest(
+                email=form.email,
+                lists=form.lists,
+                name=form.name,
+                language=form.lang,
+                ip=ip,
+                user_agent=user_agent,
+                form=form.origin,
+            ),
+        )
+        if outcome.mail_id is not None and worker is not None:
+            worker.wake()
+    return pages.render("subscribed.html", language=language)
+
+
+@router.get("/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(token: Token, pages: PagesDep, engine: EngineDep) -> HTMLResponse:
+    view = optin.confirm_view(engine, token)
+    return pages.render(
+        "confirm.html", language=pages.language(view.language), view=view, token=token
+    )
+
+
+@router.post("/confirm/{token}", response_class=HTMLResponse, dependencies=[WriteSlot])
+def confirm(
+    token: Token,
+    pages: PagesDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    ip: ClientIP,
+    user_agent: UserAgent,
+) -> HTMLResponse:
+    view = optin.confirm(
+        engine,
+        token,
+        ip=ip,
+        user_agent=user_agent,
+        consent_text_version=settings["consent_text_version"],
+    )
+    return pages.render("confirmed.html", language=pages.language(view.language), view=view)
+
+
+@router.get("/u/{token}", response_class=HTMLResponse)
+def unsubscribe_page(
+    token: Token, pages: PagesDep, engine: EngineDep, settings: SettingsDep
+) -> HTMLResponse:
+    view = optin.unsubscribe_view(engine, settings.secret_key, token)
+    return pages.render(
+        "unsubscribe.html", language=pages.language(view.language), view=view, token=token
+    )
+
+
+@router.post("/u/{token}", response_class=HTMLResponse, dependencies=[WriteSlot])
+def unsubscribe(
+    token: Token,
+    form: UnsubscribeForm,
+    pages: PagesDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> HTMLResponse:
+    """The page's buttons and RFC 8058 one-click (no cookie, no redirect, 200, idempotent)."""
+    view = optin.unsubscribe_view(engine, settings.secret_key, token)
+    unsubscribe_by_token(
+        engine,
+        settings.secret_key,
+        token,
+        all_lists=form.all_lists,
+        source="one-click" if form.one_click else "web",
+    )
+    return pages.render("unsubscribed.html", language=pages.language(view.language), view=view)
+
+
+@router.get("/unsubscribe", response_class=HTMLResponse)
+def unsubscribe_help(pages: PagesDep) -> HTMLResponse:
+    """Where the web version's unsubscribe link leads: it cannot know who reads it."""
+    return pages.render("message.html", title_key="unsub_title", text_key="unsubscribe_help")
+
+
+@router.get("/archive", response_class=HTMLResponse)
+def archive(pages: PagesDep, engine: EngineDep) -> HTMLResponse:
+    return pages.render("archive.html", editions=optin.published_editions(engine))
+
+
+@router.get("/archive/{issue}", response_class=HTMLResponse)
+def archive_issue(issue: IssueName, engine: EngineDep, settings: SettingsDep) -> HTMLResponse:
+    edition = optin.published_edition(engine, issue)
+    html = web_html(
+        queue.edition_content(edition),
+        settings,
+        unsubscribe_url=f"{settings.base_url}/unsubscribe",
+    )
+    return HTMLResponse(html, headers={"cache-control": "public, max-age=300"})
+
+
+@router.get("/archive/{issue}/images/{filename}")
+def archive_image(
+    issue: IssueName, filename: str, engine: EngineDep, project: ProjectDep
+) -> Response:
+    if not IMAGE.fullmatch(filename):
+        raise NotFound("Kein Bild.")
+    optin.published_edition(engine, issue)  # unpublished issues keep their images
+    folder = (project.issues_dir / issue / "images").resolve()
+    path = (folder / filename).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        raise NotFound("Kein Bild.")
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(
+        path, media_type=media_type, headers={"cache-control": "public, max-age=86400"}
+    )
+
+
+@router.get("/static/isa.css")
+def stylesheet(state: StateDep) -> Response:
+    loader = state.pages.loader
+    assert loader is not None
+    source, _, _ = loader.get_source(state.pages, "web/isa.css")
+    return Response(
+        source,
+        media_type="text/css; charset=utf-8",
+        headers={"cache-control": "public, max-age=3600"},
+    )
+
+
+@router.get("/healthz")
+def health() -> PlainTextResponse:
+    return PlainTextResponse("ok\n")
+
+
+@router.get("/robots.txt")
+def robots() -> PlainTextResponse:
+    return PlainTextResponse("User-agent: *\nDisallow: /u/\nDisallow: /confirm/\n")
