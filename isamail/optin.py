@@ -35,7 +35,6 @@ from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
     ConfirmToken,
-    ConsentEvent,
     ConsentKind,
     Delivery,
     DeliveryStatus,
@@ -54,6 +53,7 @@ from isamail.errors import IsamailError, NotFound
 from isamail.subscribers import (
     AddResult,
     add_subscriber,
+    erase_personal_data,
     lift_suppression,
     record_consent,
     suppression_for,
@@ -576,7 +576,7 @@ def purge_pending(
                 select(func.count()).where(Subscription.subscriber_id == subscriber_id)
             ).one()
             if not left:
-                _erase(session, subscriber_id)
+                _erase_by_id(session, subscriber_id)
                 erased += 1
         result = session.execute(
             delete(OutgoingMail).where(
@@ -588,19 +588,10 @@ def purge_pending(
     return PurgeResult(subscriptions, erased, mails)
 
 
-def _erase(session: Session, subscriber_id: int) -> None:
+def _erase_by_id(session: Session, subscriber_id: int) -> None:
     subscriber = session.get(Subscriber, subscriber_id)
-    if subscriber is None or subscriber.state == SubscriberState.FORGOTTEN:
-        return
-    events = select(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber_id)
-    for event in session.exec(events):
-        event.ip = event.user_agent = None
-    session.execute(delete(OutgoingMail).where(col(OutgoingMail.subscriber_id) == subscriber_id))
-    subscriber.email = subscriber.email_key = None
-    subscriber.name = subscriber.organisation = subscriber.city = subscriber.country = ""
-    subscriber.attributes = {}
-    subscriber.state = SubscriberState.FORGOTTEN
-    subscriber.updated_at = utcnow()
+    if subscriber is not None:
+        erase_personal_data(session, subscriber)
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, delete, or_
 from sqlmodel import Session, col, select
 
 from isamail.addresses import Address, address_hash, normalise
@@ -22,6 +22,7 @@ from isamail.db.models import (
     Delivery,
     Edition,
     MailingList,
+    OutgoingMail,
     Subscriber,
     SubscriberState,
     Subscription,
@@ -254,17 +255,26 @@ def forget(engine: Engine, email: str, *, source: str = "cli") -> None:
         assert subscriber.id is not None and subscriber.email is not None
         unsubscribe_in(session, subscriber, None, source=source)
         suppress(session, subscriber.email, SuppressionReason.FORGOTTEN)
-        for event in session.exec(
-            select(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id)
-        ):
-            # the facts (what, when, which list) stay as proof; who and from where go
-            event.ip = event.user_agent = None
         record_consent(session, subscriber.id, ConsentKind.FORGOTTEN, source=source)
-        subscriber.email = subscriber.email_key = None
-        subscriber.name = subscriber.organisation = subscriber.city = subscriber.country = ""
-        subscriber.attributes = {}
-        subscriber.state = SubscriberState.FORGOTTEN
-        subscriber.updated_at = utcnow()
+        erase_personal_data(session, subscriber)
+
+
+def erase_personal_data(session: Session, subscriber: Subscriber) -> None:
+    """Removes everything that identifies the person; the consent log keeps the facts
+    (what, when, which list) as proof, without who and from where. Deliveries hold no
+    address; queued or sent confirmation mails do, so they go."""
+    if subscriber.state == SubscriberState.FORGOTTEN:
+        return
+    for event in session.exec(
+        select(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id)
+    ):
+        event.ip = event.user_agent = None
+    session.execute(delete(OutgoingMail).where(col(OutgoingMail.subscriber_id) == subscriber.id))
+    subscriber.email = subscriber.email_key = None
+    subscriber.name = subscriber.organisation = subscriber.city = subscriber.country = ""
+    subscriber.attributes = {}
+    subscriber.state = SubscriberState.FORGOTTEN
+    subscriber.updated_at = utcnow()
 
 
 def subscriber_record(engine: Engine, email: str) -> dict[str, Any]:

@@ -299,3 +299,16 @@ def test_serve_refuses_to_start_without_a_secret_key(
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines[0].startswith("Fehler: secret_key fehlt")
+
+
+def test_forget_also_removes_the_confirmation_mails_that_hold_the_address(
+    lists: Project,
+) -> None:
+    from isamail.subscribers import forget
+
+    web_signup(lists, "anna@example.org")
+    assert len(mails(lists)) == 1
+    forget(lists.engine, "anna@example.org")
+    assert mails(lists) == []
+    (signup,) = events(lists, ConsentKind.SIGNUP)
+    assert signup.ip is None and signup.user_agent is None  # the fact stays, not who
