@@ -16,7 +16,7 @@ from typer._click.core import Context
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from isamail import __version__
+import isamail
 from isamail.cli import output
 from isamail.cli.state import State
 from isamail.errors import ExitCode, IsamailError
@@ -63,7 +63,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"isamail {__version__}")
+        typer.echo(f"isamail {isamail.__version__}")
         raise typer.Exit()
 
 
@@ -93,7 +93,7 @@ def root(
 
 
 def _register() -> None:
-    from isamail.cli import lists, project, report, send, subscribers
+    from isamail.cli import bounces, lists, project, report, send, subscribers
 
     project.register(app)
     app.add_typer(lists.app, name="lists")
@@ -103,6 +103,10 @@ def _register() -> None:
     app.add_typer(issue.app, name="issue")
     app.command("send")(send.send)
     app.command("report")(report.report)
+    app.add_typer(bounces.app, name="bounces")
+    from isamail.cli import serve
+
+    serve.register(app)
 
 
 _register()

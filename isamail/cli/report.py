@@ -1,68 +1,316 @@
-"""`isamail report`: how the editions went."""
+"""`isamail report`: how the editions went, for staff at the terminal and for scripts.
+
+Tables fit an 80-column terminal; when stdout is not a terminal they lose their rules
+and colours (rich drops colour by itself there and under NO_COLOR) so that the output
+is plain, aligned text. ``--json`` and ``--csv`` carry the same numbers.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import csv
+import json
+import sys
+from typing import Annotated, Any
 
 import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
 
 from isamail.cli import output
 from isamail.cli.state import project
-from isamail.reports import edition_report, edition_reports
+from isamail.csvfiles import spreadsheet_safe
+from isamail.errors import IsamailError
+from isamail.reports import (
+    EditionReport,
+    IssueDetail,
+    edition_reports,
+    edition_summary,
+    issue_detail,
+    iter_deliveries,
+    percent,
+)
+
+_STATE_DE = {
+    "sent": "versandt",
+    "failed": "fehlgeschlagen",
+    "bounced": "unzustellbar",
+    "queued": "wartend",
+    "sending": "in Arbeit",
+}
+_KIND_DE = {
+    "": "SMTP-Ablehnung",
+    "hard": "Bounce dauerhaft",
+    "policy": "Bounce Richtlinie",
+    "soft": "Bounce vorüberg.",
+    "complaint": "Beschwerde",
+}
+_EDITION_CSV = (
+    "date",
+    "issue",
+    "list",
+    "recipients",
+    "sent",
+    "failed",
+    "bounced",
+    "complaints",
+    "unsubscribed",
+    "queued",
+    "sending",
+    "soft_bounces",
+    "policy_bounces",
+    "bounce_rate",
+    "complaint_rate",
+)
+_DELIVERY_CSV = (
+    "email",
+    "status",
+    "smtp_code",
+    "reply",
+    "possibly_duplicate",
+    "bounce_kind",
+    "sent_at",
+)
+BAR_WIDTH = 40
 
 
 def report(
     ctx: typer.Context,
     issue: Annotated[
-        str | None, typer.Argument(help="Nur diese Ausgabe, mit allen Empfängern.")
+        str | None, typer.Argument(help="Nur diese Ausgabe, ausführlich mit allen Empfängern.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
+    as_csv: Annotated[
+        bool,
+        typer.Option("--csv", help="Als CSV ausgeben (mit ISSUE: eine Zeile je Empfänger)."),
+    ] = False,
 ) -> None:
-    """Zustellbericht: versandt, fehlgeschlagen, unzustellbar, wartend je Ausgabe."""
-    engine = project(ctx).engine
+    """Zustellbericht: versandt, fehlgeschlagen, unzustellbar, Beschwerden, Abmeldungen.
+
+    Ohne ISSUE eine Zeile je Ausgabe, mit Warnungen, wo Bounce- oder Beschwerderate über
+    den Grenzwerten liegen (bounces.max_bounce_rate, bounces.max_complaint_rate). Mit
+    ISSUE: Zahlen nach Zustand, Gründe mit den Antworten der Server, Empfänger-Domains,
+    möglicherweise doppelt Versandtes, Versand über die Zeit und was noch wartet.
+    """
+    if as_json and as_csv:
+        raise IsamailError("Entweder --json oder --csv, nicht beides.")
+    proj = project(ctx)
+    engine, settings = proj.engine, proj.settings
     if issue is None:
-        reports = edition_reports(engine)
+        reports = edition_reports(engine, settings=settings)
         if as_json:
             output.print_json([r.as_json() for r in reports])
-            return
-        t = output.table(
-            "Ausgabe",
-            "Liste",
-            "#Empfänger",
-            "#versandt",
-            "#fehlgeschl.",
-            "#unzustellbar",
-            "#wartend",
-        )
+        elif as_csv:
+            _editions_csv(reports)
+        else:
+            _editions_table(reports)
         for r in reports:
-            t.add_row(
-                r.issue,
-                r.lists,
-                str(r.recipients),
-                str(r.sent),
-                str(r.failed),
-                str(r.bounced),
-                str(r.queued + r.sending),
+            for warning in r.warnings:
+                output.say(escape(f"Warnung: {warning}"))
+        return
+    if as_csv:
+        edition_summary(engine, issue)  # an unknown issue fails before the CSV header
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(_DELIVERY_CSV)
+        for row in iter_deliveries(engine, issue):
+            email, status, code, reply, dup, kind, sent_at = row
+            safe_email, safe_reply = spreadsheet_safe(email or ""), spreadsheet_safe(reply)
+            writer.writerow(
+                [safe_email, status, code or "", safe_reply, int(dup), kind or "", sent_at or ""]
             )
-        output.out.print(t)
         return
-    one = edition_report(engine, issue)
+    detail = issue_detail(engine, issue, settings=settings)
     if as_json:
-        output.print_json(one.as_json(with_deliveries=True))
+        _detail_json(engine, issue, detail)
         return
-    t = output.table("Status", "#Anzahl", title=f"{one.issue} an {one.lists}")
-    for label, n in (
-        ("Empfänger", one.recipients),
-        ("versandt", one.sent),
-        ("fehlgeschlagen", one.failed),
-        ("unzustellbar", one.bounced),
-        ("wartend", one.queued + one.sending),
-    ):
-        t.add_row(label, str(n))
+    _detail_tables(detail)
+
+
+# --- output helpers -------------------------------------------------------------------
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    """output.table, plain (no rules) when stdout is not a terminal."""
+    t = output.table(*columns, title=title)
+    t.box = box.SIMPLE_HEAD if output.out.is_terminal else None
+    t.collapse_padding = True
+    for column in t.columns:
+        if column.justify == "right":
+            column.no_wrap = True
+    return t
+
+
+def _n(value: int) -> str:
+    return str(value)
+
+
+# --- all editions ---------------------------------------------------------------------
+
+
+def _editions_table(reports: list[EditionReport]) -> None:
+    if not reports:
+        output.say("Noch keine Ausgabe verschickt.")
+        return
+    t = _table(
+        "Datum",
+        "Ausgabe",
+        "Liste",
+        "#Empf.",
+        "#vers.",
+        "#fehlg.",
+        "#Bounce",
+        "#Beschw.",
+        "#abgem.",
+        "#wartend",
+    )
+    for r in reports:
+        t.add_row(
+            r.date,
+            r.issue,
+            r.lists,
+            _n(r.recipients),
+            _n(r.sent),
+            _n(r.failed),
+            _n(r.bounced),
+            _n(r.complaints),
+            _n(r.unsubscribed),
+            _n(r.queued + r.sending),
+        )
     output.out.print(t)
-    failed = [d for d in one.deliveries if d["status"] == "failed"]
-    if failed:
-        f = output.table("E-Mail", "Code", "Antwort des Servers", title="Fehlgeschlagen")
-        for d in failed[:50]:
-            f.add_row(d["email"] or "(gelöscht)", str(d["smtp_code"] or ""), d["reply"])
-        output.out.print(f)
+
+
+def _editions_csv(reports: list[EditionReport]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(_EDITION_CSV)
+    for r in reports:
+        data = r.as_json()
+        writer.writerow(
+            [spreadsheet_safe(str(data[k])) if k == "list" else data[k] for k in _EDITION_CSV]
+        )
+
+
+# --- one edition ----------------------------------------------------------------------
+
+
+def _detail_json(engine: Any, issue: str, detail: IssueDetail) -> None:
+    """The report as one JSON object whose ``deliveries`` are streamed, not held in memory."""
+    head = json.dumps(detail.as_json(), ensure_ascii=False, indent=2)
+    out = sys.stdout
+    out.write(head[: head.rindex("}")].rstrip() + ',\n  "deliveries": [')
+    first = True
+    for email, status, code, reply, dup, kind, sent_at in iter_deliveries(engine, issue):
+        item = {
+            "email": email,
+            "status": status,
+            "smtp_code": code,
+            "reply": reply,
+            "possibly_duplicate": dup,
+            "bounce_kind": kind,
+            "sent_at": sent_at,
+        }
+        out.write(("\n    " if first else ",\n    ") + json.dumps(item, ensure_ascii=False))
+        first = False
+    out.write("\n  ]\n}\n" if not first else "]\n}\n")
+    out.flush()
+
+
+def _detail_tables(detail: IssueDetail) -> None:
+    r = detail.report
+    attempted = r.sent + r.failed + r.bounced
+    t = _table("Zustand", "#Anzahl", "#Anteil", title=f"{r.issue} an {r.lists or '–'} ({r.date})")
+
+    def row(label: str, n: int, of: int) -> None:
+        t.add_row(label, _n(n), percent(n / of) if of else "")
+
+    row("Empfänger", r.recipients, r.recipients)
+    row("versandt", r.sent, attempted)
+    row("fehlgeschlagen (beim Senden abgelehnt)", r.failed, attempted)
+    row("unzustellbar (Bounce)", r.bounced, attempted)
+    if r.policy_bounces:
+        row("  davon Ablehnung aus Richtliniengründen", r.policy_bounces, attempted)
+    row("vorübergehend unzustellbar (soft)", r.soft_bounces, attempted)
+    row("Spam-Beschwerden", r.complaints, r.sent)
+    row("seitdem abgemeldet", r.unsubscribed, r.recipients)
+    row("wartend / in Arbeit", r.queued + r.sending, r.recipients)
+    output.out.print(t)
+    for warning in r.warnings:
+        output.say(escape(f"Warnung: {warning}"))
+    _reasons(detail)
+    _domains(detail)
+    _timeline(detail)
+    if detail.duplicates:
+        output.out.print(
+            escape(
+                f"\n{detail.duplicates} Empfänger haben die Ausgabe nach einem Absturz "
+                "möglicherweise doppelt erhalten (gleiche Message-ID): "
+                + ", ".join(detail.duplicate_examples)
+                + (" …" if detail.duplicates > len(detail.duplicate_examples) else "")
+            )
+        )
+    if detail.waiting:
+        output.out.print(
+            escape(
+                f"\n{detail.waiting} Empfänger warten noch: "
+                + ", ".join(detail.waiting_examples)
+                + (" …" if detail.waiting > len(detail.waiting_examples) else "")
+                + f"\nWeiter mit: {detail.resume_command}"
+            )
+        )
+
+
+def _reasons(detail: IssueDetail) -> None:
+    if not detail.reasons:
+        return
+    t = _table("#Anzahl", "Art", "Code", "Antwort des Servers", title="\nFehler und Rückläufer")
+    for group in detail.reasons[:15]:
+        t.add_row(
+            _n(group.count),
+            _KIND_DE.get(group.kind, group.kind),
+            str(group.code or ""),
+            group.reply or "–",
+        )
+    output.out.print(t)
+    if len(detail.reasons) > 15:
+        output.out.print(f"… und {len(detail.reasons) - 15} weitere Gründe (--json zeigt alle).")
+
+
+def _domains(detail: IssueDetail) -> None:
+    if not detail.domains:
+        return
+    t = _table(
+        "Domain",
+        "#Empf.",
+        "#vers.",
+        "#fehlg.",
+        "#Bounce",
+        "#Beschw.",
+        "#wartend",
+        title="\nEmpfänger-Domains",
+    )
+    for d in detail.domains:
+        t.add_row(
+            d.domain,
+            _n(d.recipients),
+            _n(d.sent),
+            _n(d.failed),
+            _n(d.bounced),
+            _n(d.complaints),
+            _n(d.queued),
+        )
+    output.out.print(t)
+
+
+def _timeline(detail: IssueDetail) -> None:
+    bars = detail.timeline
+    if not bars:
+        return
+    width = bars[0].minutes
+    unit = "Minute" if width == 1 else f"{width} Minuten"
+    output.out.print(f"\nVersand über die Zeit (UTC, je {unit})")
+    days = {bar.start[:10] for bar in bars}
+    top = max(bar.count for bar in bars)
+    block = "█" if output.out.is_terminal and output.out.encoding.lower().startswith("utf") else "#"
+    for bar in bars:
+        label = bar.start[11:] if len(days) == 1 else bar.start[5:]
+        length = max(1, round(bar.count / top * BAR_WIDTH)) if bar.count else 0
+        output.out.print(f"{label:>11} {block * length:<{BAR_WIDTH}} {bar.count}", markup=False)

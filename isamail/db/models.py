@@ -174,6 +174,19 @@ class Delivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("edition_id", "subscriber_id"),
         Index("ix_delivery_edition_status", "edition_id", "status"),
+        # `isamail report` reads only these two (migration 0004): counts by state, bounce
+        # kind, list and duplicate flag plus the join to subscribers for recipient domains;
+        # sends over time
+        Index(
+            "ix_delivery_report",
+            "edition_id",
+            "status",
+            "bounce_kind",
+            "list_id",
+            "possibly_duplicate",
+            "subscriber_id",
+        ),
+        Index("ix_delivery_edition_sent", "edition_id", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
