@@ -16,6 +16,7 @@ Exactly-once across crashes rests on two records:
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,8 +25,21 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, and_, exists, func, insert, literal, select, update
-from sqlmodel import col
+from sqlalchemy import (
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
 
 from isamail.compose.render import RenderedIssue
 from isamail.db.engine import is_sqlite, read_session, unit_of_work
@@ -111,18 +125,26 @@ def find_edition(engine: Engine, issue: str) -> Edition | None:
 
 def freeze_edition(engine: Engine, rendered: RenderedIssue, source_hash: str) -> Edition:
     """Stores the rendered issue; returns the existing edition if it was frozen before."""
-    with unit_of_work(engine) as session:
-        found = (
-            session.execute(select(Edition).where(col(Edition.issue) == rendered.name))
-            .scalars()
-            .first()
-        )
-        if found is not None:
-            return cast(Edition, found)
-        edition = Edition(**_edition_fields(rendered, source_hash), nonce=secrets.token_hex(6))
-        session.add(edition)
-        session.flush()
-        return edition
+    try:
+        with unit_of_work(engine) as session:
+            found = (
+                session.execute(select(Edition).where(col(Edition.issue) == rendered.name))
+                .scalars()
+                .first()
+            )
+            if found is not None:
+                return cast(Edition, found)
+            edition = Edition(**_edition_fields(rendered, source_hash), nonce=secrets.token_hex(6))
+            session.add(edition)
+            session.flush()
+            return edition
+    except IntegrityError:
+        # Another send of the issue froze it at the same moment (PostgreSQL; on SQLite
+        # BEGIN IMMEDIATE serialises the two): theirs is the edition.
+        found = find_edition(engine, rendered.name)
+        if found is None:
+            raise
+        return found
 
 
 def refreeze_edition(
@@ -213,9 +235,13 @@ def enqueue(engine: Engine, edition_id: int, list_ids: Sequence[int]) -> int:
         .where(~already)
         .order_by(recipients.c.subscriber_id)
     )
+    # Two sends started together on PostgreSQL both see no delivery yet (read committed);
+    # the second then waits on the unique index and skips what the first inserted.
+    # SQLite serialises the two with BEGIN IMMEDIATE.
+    into = insert(DELIVERY) if is_sqlite(engine) else pg_insert(DELIVERY).on_conflict_do_nothing()
     with unit_of_work(engine) as session:
         result = session.execute(
-            insert(DELIVERY).from_select(
+            into.from_select(
                 [
                     "edition_id",
                     "subscriber_id",
@@ -271,40 +297,52 @@ def claim(
     retry window) are left for the next run."""
     now = utcnow()
     due_by = min(now, not_after) if not_after is not None else now
-    due = (
-        select(DELIVERY.c.id)
-        .where(
-            DELIVERY.c.edition_id == edition_id,
-            DELIVERY.c.status == DeliveryStatus.QUEUED,
-            (DELIVERY.c.next_attempt_at.is_(None)) | (DELIVERY.c.next_attempt_at <= due_by),
-        )
-        .order_by(DELIVERY.c.id)
-        .limit(limit)
+    columns = (
+        DELIVERY.c.id,
+        SUBSCRIBER.c.email,
+        SUBSCRIBER.c.name,
+        DELIVERY.c.subscription_id,
+        DELIVERY.c.attempts,
+        DELIVERY.c.possibly_duplicate,
     )
+    due = (
+        DELIVERY.c.edition_id == edition_id,
+        DELIVERY.c.status == DeliveryStatus.QUEUED,
+        (DELIVERY.c.next_attempt_at.is_(None)) | (DELIVERY.c.next_attempt_at <= due_by),
+    )
+    joined = select(*columns).join(SUBSCRIBER, SUBSCRIBER.c.id == DELIVERY.c.subscriber_id)
     with unit_of_work(engine) as session:
-        if not is_sqlite(engine):
-            due = due.with_for_update(skip_locked=True)
-        ids = list(session.execute(due).scalars())
+        connection = session.connection()
+        if is_sqlite(engine):
+            # Under BEGIN IMMEDIATE nobody else claims: one query reads what sending
+            # needs (the index on edition and status yields the rows in id order).
+            rows = connection.execute(joined.where(*due).order_by(DELIVERY.c.id).limit(limit)).all()
+            ids = [r[0] for r in rows]
+        else:
+            # Lock first, on the delivery table alone: PostgreSQL sorts the queued rows
+            # for ORDER BY id, and with the join in this query (planned on statistics
+            # from before the enqueue) it read every queued subscriber for each claim.
+            ids = list(
+                connection.execute(
+                    select(DELIVERY.c.id)
+                    .where(*due)
+                    .order_by(DELIVERY.c.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                ).scalars()
+            )
+            rows = []
+            if ids:
+                rows = connection.execute(
+                    joined.where(DELIVERY.c.id.in_(ids)).order_by(DELIVERY.c.id)
+                ).all()
         if not ids:
             return []
-        session.execute(
+        connection.execute(
             update(DELIVERY)
             .where(DELIVERY.c.id.in_(ids))
             .values(status=DeliveryStatus.SENDING, run_id=run_id, updated_at=now)
         )
-        rows = session.execute(
-            select(
-                DELIVERY.c.id,
-                SUBSCRIBER.c.email,
-                SUBSCRIBER.c.name,
-                DELIVERY.c.subscription_id,
-                DELIVERY.c.attempts,
-                DELIVERY.c.possibly_duplicate,
-            )
-            .join(SUBSCRIBER, SUBSCRIBER.c.id == DELIVERY.c.subscriber_id)
-            .where(DELIVERY.c.id.in_(ids))
-            .order_by(DELIVERY.c.id)
-        ).all()
     return [Claimed(r[0], r[1] or "", r[2] or "", r[3], r[4], bool(r[5])) for r in rows]
 
 
@@ -323,32 +361,48 @@ def next_due(engine: Engine, edition_id: int) -> datetime | None:
     return utcnow() if dated < queued else cast(datetime, earliest)
 
 
+_RECORD = (
+    update(DELIVERY)
+    .where(DELIVERY.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        last_code=bindparam("b_code"),
+        last_reply=bindparam("b_reply"),
+        next_attempt_at=bindparam("b_due"),
+        sent_at=bindparam("b_sent"),
+        updated_at=bindparam("b_now"),
+        run_id=None,
+        attempts=DELIVERY.c.attempts + 1,
+    )
+)
+
+
 def record(engine: Engine, run_id: str, results: Iterable[Result]) -> None:
     """Writes the outcomes of finished SMTP transactions in one transaction."""
     now = utcnow()
-    rows = []
-    for r in results:
-        row: dict[str, Any] = {
-            "id": r.delivery_id,
-            "status": r.status,
-            "last_code": r.code,
-            "last_reply": r.reply[:500],
-            "updated_at": now,
-            "run_id": None,
-            "next_attempt_at": r.next_attempt_at,
-            "sent_at": now if r.status == DeliveryStatus.SENT else None,
+    sent = DeliveryStatus.SENT
+    # One executemany of one Core UPDATE: the ORM's bulk update plus a second
+    # statement for the attempts cost more than the SMTP work of the messages.
+    rows = [
+        {
+            "b_id": r.delivery_id,
+            "b_status": r.status,
+            "b_code": r.code,
+            "b_reply": r.reply[:500],
+            "b_due": r.next_attempt_at,
+            "b_sent": now if r.status == sent else None,
+            "b_now": now,
         }
-        rows.append(row)
+        for r in results
+    ]
     if not rows:
         return
     with unit_of_work(engine) as session:
-        session.execute(update(Delivery), rows)
-        session.execute(
-            update(DELIVERY)
-            .where(DELIVERY.c.id.in_([r["id"] for r in rows]))
-            .values(attempts=DELIVERY.c.attempts + 1)
+        connection = session.connection()
+        connection.execute(_RECORD, rows)
+        connection.execute(
+            update(SendRun).where(col(SendRun.id) == run_id).values(heartbeat_at=now)
         )
-        session.execute(update(SendRun).where(col(SendRun.id) == run_id).values(heartbeat_at=now))
 
 
 # --- crash recovery -------------------------------------------------------------------
@@ -501,3 +555,42 @@ def possibly_duplicated(engine: Engine, edition_id: int) -> list[str]:
                 .order_by(SUBSCRIBER.c.email)
             ).scalars()
         ]
+
+
+# --- returned mail --------------------------------------------------------------------
+
+# A weaker report never overwrites a stronger one: a complaint proves the mail arrived,
+# a hard bounce outranks the "delayed" notices that often precede it.
+_BOUNCE_RANK = {"soft": 1, "policy": 2, "hard": 3, "complaint": 4}
+# Kinds that mean the message never arrived: the delivery stops counting as sent.
+_UNDELIVERED = frozenset({"hard", "policy"})
+_SMTP_CODE = re.compile(r"(?<!\d)([245]\d\d)(?!\d)")
+
+
+def mark_bounced(
+    session: Session, delivery_id: int, kind: str, *, status: str = "", diagnostic: str = ""
+) -> bool:
+    """Records what returned mail said about a delivery, in the caller's transaction.
+
+    ``hard`` and ``policy`` turn a sent (or queued again after a crash) delivery into
+    ``bounced`` and keep the remote server's reply as its last reply; ``soft`` and
+    ``complaint`` only note the kind (a soft bounce may still arrive, a complaint proves
+    it did). Returns False when nothing changed (a weaker or repeated report)."""
+    row = session.execute(
+        select(DELIVERY.c.status, DELIVERY.c.bounce_kind).where(DELIVERY.c.id == delivery_id)
+    ).first()
+    if row is None or kind not in _BOUNCE_RANK:
+        return False
+    current, known = row
+    if known is not None and _BOUNCE_RANK.get(known, 0) >= _BOUNCE_RANK[kind]:
+        return False
+    values: dict[str, Any] = {"bounce_kind": kind, "updated_at": utcnow()}
+    if kind in _UNDELIVERED and current in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):
+        values["status"] = DeliveryStatus.BOUNCED
+        reply = " ".join(diagnostic.split()) or status
+        if reply:
+            values["last_reply"] = reply[:500]
+            code = _SMTP_CODE.search(reply)
+            values["last_code"] = int(code.group(1)) if code else None
+    session.execute(update(DELIVERY).where(DELIVERY.c.id == delivery_id).values(**values))
+    return True

@@ -90,6 +90,7 @@ class SmtpTestServer:
         close_with_421_connections: int | None = None,
         drop_in_data_every: int | None = None,
         delay: float = 0.0,
+        reject_mail_from: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -117,6 +118,8 @@ class SmtpTestServer:
         self.drop_in_data_every = drop_in_data_every
         # Seconds to wait before answering the end of DATA.
         self.delay = delay
+        # This reply (e.g. "550 5.7.1 sender rejected") to every MAIL FROM (None: off).
+        self.reject_mail_from = reject_mail_from
 
         self.messages: list[Received] = []
         self.connections = 0  # connections accepted (the start-up probe not counted)
@@ -342,6 +345,9 @@ class _FaultySMTP(SMTP):
             return
         if owner.require_auth is not None and self.session and not self.session.authenticated:
             await self.push("530 5.7.0 Authentication required")
+            return
+        if owner.reject_mail_from is not None and self.session and self.session.host_name:
+            await self.push(owner.reject_mail_from)
             return
         await super().smtp_MAIL(arg)
 
