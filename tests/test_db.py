@@ -73,3 +73,10 @@ def test_a_failed_unit_of_work_leaves_nothing(database_url: str) -> None:
     create_list(engine, "x")
     assert [s.name for s in list_summaries(engine)] == ["x"]
     engine.dispose()
+
+
+def test_the_schema_head_constant_is_alembics_head(tmp_path: Path) -> None:
+    from isamail.db.engine import SCHEMA_HEAD
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'head.db'}")
+    assert schema_revisions(engine) == (SCHEMA_HEAD, SCHEMA_HEAD)

@@ -16,7 +16,6 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
-from premailer import Premailer
 
 from isamail.compose import markdown
 from isamail.compose.texts import month_year, texts
@@ -183,6 +182,10 @@ def _section(
 def inline_css(html: str) -> str:
     """premailer with the settings a mail needs: keep !important (dark mode and mobile rules
     must beat the inlined styles), keep classes (the @media rules match them)."""
+    # imported here: premailer (with requests and cssutils) costs half a second at start-up,
+    # and only commands that render an issue need it
+    from premailer import Premailer
+
     return str(
         Premailer(
             html,
