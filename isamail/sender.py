@@ -26,7 +26,6 @@ from sqlalchemy import Engine
 from isamail import queue
 from isamail.compose.message import PreparedMessage, Recipient
 from isamail.config import Settings
-from isamail.db.engine import is_sqlite
 from isamail.db.models import DeliveryStatus, utcnow
 from isamail.errors import SmtpError
 from isamail.queue import Claimed, Journal, Result
@@ -322,10 +321,6 @@ class SendRun:
         ]
         for w in workers:
             w.start()
-        # SQLite checkpoints the WAL and removes it whenever the last connection to the
-        # file closes; with a connection per transaction (NullPool) that is every claim
-        # and every record, ~10 ms each. An idle connection held for the run avoids it.
-        keeper = self.engine.connect() if is_sqlite(self.engine) else None
         try:
             self._loop()
         except KeyboardInterrupt:  # a second Ctrl-C: take nothing new, record what finishes
@@ -346,8 +341,6 @@ class SendRun:
             self._flush()
             queue.finish_run(self.engine, self.run_id)
             self.journal.close(remove=True)
-            if keeper is not None:
-                keeper.close()
             self.summary.elapsed = time.monotonic() - started
             if self.on_progress:
                 self.on_progress(self.summary)
