@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from isamail.config import Settings, find_project, load_settings
-from isamail.db.engine import make_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass
@@ -36,6 +37,9 @@ class Project:
     def engine(self) -> Engine:
         """Opened (and migrated) on first use, so that commands without a database stay fast."""
         if self._engine is None:
+            # imported here: commands that never touch the database start without SQLAlchemy
+            from isamail.db.engine import make_engine
+
             self._engine = make_engine(self.settings.database_url)
         return self._engine
 

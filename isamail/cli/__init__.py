@@ -7,11 +7,11 @@ result. Errors are turned into one line in exactly one place
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import OperationalError
 from typer._click.core import Context
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
@@ -33,15 +33,15 @@ class IsamailGroup(TyperGroup):
             for problem in getattr(exc, "problems", []):
                 output.say(f"  {problem}")
             raise typer.Exit(exc.exit_code) from None
-        except OperationalError as exc:
-            output.fail(f"Datenbankfehler: {exc.orig}")
-            raise typer.Exit(ExitCode.USER_ERROR) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except KeyboardInterrupt:
             output.fail("abgebrochen.")
             raise typer.Exit(130) from None
         except Exception as exc:
+            if _is_database_error(exc):
+                output.fail(f"Datenbankfehler: {getattr(exc, 'orig', exc)}")
+                raise typer.Exit(ExitCode.USER_ERROR) from None
             if isinstance(ctx.obj, State) and ctx.obj.debug:
                 raise
             output.fail(
@@ -49,6 +49,13 @@ class IsamailGroup(TyperGroup):
                 "Das ist ein Fehler im Programm; mit --debug erscheint die Ablaufverfolgung.",
             )
             raise typer.Exit(ExitCode.BUG) from None
+
+
+def _is_database_error(exc: Exception) -> bool:
+    """A database that went away or is locked: the user's to fix, not a bug. Checked
+    without importing SQLAlchemy, which commands like --help never need."""
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.OperationalError)
 
 
 app = typer.Typer(

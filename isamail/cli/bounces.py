@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from isamail.bounces.mailbox import ImapMailbox, read_maildir, read_mbox
-from isamail.bounces.process import Action, ProcessReport, process_mailbox
 from isamail.cli import output
 from isamail.cli.state import project
 from isamail.errors import IsamailError
+
+if TYPE_CHECKING:
+    from isamail.bounces.process import ProcessReport
 
 app = typer.Typer(help="Rückläufer (Bounces), Beschwerden und Abmeldungen per E-Mail.")
 
@@ -25,13 +26,14 @@ _KIND_LABELS = {
     "autoreply": "automatische Antwort",
     "not_bounce": "kein Rückläufer",
 }
+# keyed by the values of bounces.process.Action (a StrEnum), so that --help need not load it
 _ACTION_LABELS = {
-    Action.SUPPRESSED: "gesperrt",
-    Action.UNSUBSCRIBED: "abgemeldet",
-    Action.COUNTED: "gezählt",
-    Action.REPORTED: "gemeldet",
-    Action.IGNORED: "ignoriert",
-    Action.UNATTRIBUTED: "nicht zuzuordnen",
+    "suppressed": "gesperrt",
+    "unsubscribed": "abgemeldet",
+    "counted": "gezählt",
+    "reported": "gemeldet",
+    "ignored": "ignoriert",
+    "unattributed": "nicht zuzuordnen",
 }
 
 
@@ -67,6 +69,9 @@ def process(
     vorübergehende Fehler werden gezählt, Ablehnungen aus Richtliniengründen gemeldet.
     Dieselbe Nachricht zweimal zu verarbeiten ändert nichts.
     """
+    from isamail.bounces.mailbox import ImapMailbox, read_maildir, read_mbox
+    from isamail.bounces.process import process_mailbox
+
     chosen = [name for name, value in (("--mbox", mbox), ("--maildir", maildir)) if value]
     if imap:
         chosen.append("--imap")
@@ -93,6 +98,8 @@ def process(
 
 
 def _print(report: ProcessReport) -> None:
+    from isamail.bounces.process import Action
+
     if not report.outcomes:
         output.say("Keine Nachrichten gefunden.")
         return
@@ -113,6 +120,8 @@ def _print(report: ProcessReport) -> None:
 
 
 def _warn(report: ProcessReport) -> None:
+    from isamail.bounces.process import Action
+
     alerts = report.policy_alerts
     if alerts:
         grouped: dict[tuple[str, str], int] = {}

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import webbrowser
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from isamail.cli import output
 from isamail.cli.state import project
-from isamail.compose.message import (
-    PreparedMessage,
-    Recipient,
-    make_message_id,
-    sender_domain,
-)
-from isamail.compose.render import compose_issue, personalise, size_warnings
-from isamail.context import Project
 from isamail.errors import ExitCode, IssueError
-from isamail.issues import Issue, check_issue, load_issue, resolve_issue, scaffold_issue
+
+if TYPE_CHECKING:
+    from isamail.compose.message import (
+        Recipient,
+    )
+    from isamail.context import Project
+    from isamail.issues import Issue
 
 app = typer.Typer(help="Ausgaben: neu anlegen, prüfen, als Vorschau ansehen.", no_args_is_help=True)
 
@@ -38,6 +36,8 @@ def new(
     name: Annotated[str, typer.Argument(help="JJJJ-MM, z. B. 2021-07 (Zusatz erlaubt).")],
 ) -> None:
     """Legt eine neue Ausgabe mit Grußwort und einem Artikel zum Ausfüllen an."""
+    from isamail.issues import scaffold_issue
+
     folder = scaffold_issue(project(ctx).issues_dir, name)
     output.say(f"Ausgabe {name} angelegt in {folder}:")
     for file in sorted(p for p in folder.iterdir()):
@@ -48,6 +48,9 @@ def new(
 @app.command("check")
 def check(ctx: typer.Context, name: IssueName, as_json: AsJson = False) -> None:
     """Prüft eine Ausgabe und nennt alle Fehler mit Datei und Zeile (Exit-Status 1 bei Fehlern)."""
+    from isamail.compose.render import compose_issue, size_warnings
+    from isamail.issues import check_issue, load_issue, resolve_issue
+
     proj = project(ctx)
     folder = resolve_issue(proj.issues_dir, name)
     problems = check_issue(folder)
@@ -103,6 +106,9 @@ def preview(
     as_json: AsJson = False,
 ) -> None:
     """Schreibt HTML, Text und die vollständige .eml für einen Beispiel-Empfänger."""
+    from isamail.compose.message import PreparedMessage
+    from isamail.compose.render import compose_issue, personalise, size_warnings
+
     proj = project(ctx)
     issue = _load(proj, name)
     rendered = compose_issue(issue, proj.settings, proj.templates_dir)
@@ -139,6 +145,8 @@ def preview(
 
 
 def sample_recipient(proj: Project) -> Recipient:
+    from isamail.compose.message import Recipient, make_message_id, sender_domain
+
     settings = proj.settings
     domain = sender_domain(settings)
     mailto = (
@@ -156,6 +164,8 @@ def sample_recipient(proj: Project) -> Recipient:
 def _load(proj: Project, name: str) -> Issue:
     """The issue, or every problem printed and exit status 1 (the error boundary shows only
     one line, and an editor needs the whole list)."""
+    from isamail.issues import load_issue, resolve_issue
+
     folder = resolve_issue(proj.issues_dir, name)
     try:
         return load_issue(folder)

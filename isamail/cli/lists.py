@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from isamail.cli import output
 from isamail.cli.state import project
-from isamail.lists import create_list, list_summaries
+
+if TYPE_CHECKING:
+    pass
 
 app = typer.Typer(help="Verteiler: anlegen und mit Zahlen nach Status anzeigen.")
 
@@ -19,6 +21,8 @@ def show_lists(
     as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
 ) -> None:
     """Zeigt alle Listen mit der Zahl ihrer Abonnenten nach Status."""
+    from isamail.lists import list_summaries
+
     if ctx.invoked_subcommand is not None:
         return
     summaries = list_summaries(project(ctx).engine)
@@ -67,6 +71,8 @@ def create(
     ] = "de",
 ) -> None:
     """Legt eine Liste an."""
+    from isamail.lists import create_list
+
     if language not in ("de", "en", "zh"):
         raise typer.BadParameter("de, en oder zh", param_hint="--language")
     created = create_list(

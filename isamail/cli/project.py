@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from isamail.cli import output
 from isamail.cli.state import project
 from isamail.config import redact_url
-from isamail.db.engine import schema_revisions, upgrade
-from isamail.project import init_project
+
+if TYPE_CHECKING:
+    pass
 
 db_app = typer.Typer(help="Die Datenbank: Schemastand und Migrationen.", no_args_is_help=True)
 
@@ -20,6 +21,8 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Neuer Projektordner.")] = Path("."),
 ) -> None:
     """Legt ein Projekt an: isamail.toml, eine leere Datenbank, issues/ und templates/."""
+    from isamail.project import init_project
+
     created = init_project(directory)
     output.say(f"Projekt angelegt in {created.directory}")
     output.say("  isamail.toml   Einstellungen (SMTP-Server, Absender, Impressum)")
@@ -46,7 +49,7 @@ def config(
 @db_app.command("status")
 def db_status(ctx: typer.Context) -> None:
     """Zeigt den Schemastand der Datenbank."""
-    from isamail.db.engine import make_engine
+    from isamail.db.engine import make_engine, schema_revisions
 
     engine = make_engine(project(ctx).settings.database_url, migrate=False)
     current, head = schema_revisions(engine)
@@ -57,7 +60,7 @@ def db_status(ctx: typer.Context) -> None:
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Bringt die Datenbank auf den neuesten Schemastand (geschieht sonst beim Öffnen)."""
-    from isamail.db.engine import make_engine
+    from isamail.db.engine import make_engine, upgrade
 
     engine = make_engine(project(ctx).settings.database_url, migrate=False)
     output.say("Datenbank migriert." if upgrade(engine) else "Datenbank ist schon aktuell.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -19,17 +19,13 @@ from rich.table import Table
 
 from isamail.cli import output
 from isamail.cli.state import project
-from isamail.csvfiles import spreadsheet_safe
 from isamail.errors import IsamailError
-from isamail.reports import (
-    EditionReport,
-    IssueDetail,
-    edition_reports,
-    edition_summary,
-    issue_detail,
-    iter_deliveries,
-    percent,
-)
+
+if TYPE_CHECKING:
+    from isamail.reports import (
+        EditionReport,
+        IssueDetail,
+    )
 
 _STATE_DE = {
     "sent": "versandt",
@@ -92,6 +88,9 @@ def report(
     ISSUE: Zahlen nach Zustand, Gründe mit den Antworten der Server, Empfänger-Domains,
     möglicherweise doppelt Versandtes, Versand über die Zeit und was noch wartet.
     """
+    from isamail.csvfiles import spreadsheet_safe
+    from isamail.reports import edition_reports, edition_summary, issue_detail, iter_deliveries
+
     if as_json and as_csv:
         raise IsamailError("Entweder --json oder --csv, nicht beides.")
     proj = project(ctx)
@@ -180,6 +179,8 @@ def _editions_table(reports: list[EditionReport]) -> None:
 
 
 def _editions_csv(reports: list[EditionReport]) -> None:
+    from isamail.csvfiles import spreadsheet_safe
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(_EDITION_CSV)
     for r in reports:
@@ -194,6 +195,8 @@ def _editions_csv(reports: list[EditionReport]) -> None:
 
 def _detail_json(engine: Any, issue: str, detail: IssueDetail) -> None:
     """The report as one JSON object whose ``deliveries`` are streamed, not held in memory."""
+    from isamail.reports import iter_deliveries
+
     head = json.dumps(detail.as_json(), ensure_ascii=False, indent=2)
     out = sys.stdout
     out.write(head[: head.rindex("}")].rstrip() + ',\n  "deliveries": [')
@@ -215,6 +218,8 @@ def _detail_json(engine: Any, issue: str, detail: IssueDetail) -> None:
 
 
 def _detail_tables(detail: IssueDetail) -> None:
+    from isamail.reports import percent
+
     r = detail.report
     attempted = r.sent + r.failed + r.bounced
     t = _table("Zustand", "#Anzahl", "#Anteil", title=f"{r.issue} an {r.lists or '–'} ({r.date})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -12,8 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from isamail.cli import output
 from isamail.cli.state import project
 from isamail.errors import ExitCode
-from isamail.send import SendReport, dry_run, execute_send, plan_send, send_test_copy
-from isamail.sender import RunSummary, SendOptions, SendRun
+
+if TYPE_CHECKING:
+    from isamail.send import SendReport
+    from isamail.sender import RunSummary, SendOptions, SendRun
 
 
 def send(
@@ -48,6 +50,9 @@ def send(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Ohne Rückfrage senden.")] = False,
 ) -> None:
     """Verschickt eine Ausgabe an alle bestätigten Abonnenten der Listen; fortsetzbar."""
+    from isamail.send import dry_run, plan_send, send_test_copy
+    from isamail.sender import SendOptions
+
     proj = project(ctx)
     if to:
         outcome = send_test_copy(proj, issue, to)
@@ -107,6 +112,8 @@ def _confirm(yes: bool, question: str) -> None:
 
 
 def _run_with_progress(proj: Any, plan: Any, options: SendOptions, refreeze: bool) -> SendReport:
+    from isamail.send import execute_send
+
     total = max(plan.recipients - plan.already_sent, 0)
     if options.limit is not None:
         total = min(total, options.limit)

@@ -5,17 +5,15 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from isamail.cli import output
 from isamail.cli.state import project
-from isamail.context import Project
-from isamail.importer import export_subscribers, import_subscribers
-from isamail.optin import purge_pending, request_confirmation
-from isamail.outbox import deliver_due
-from isamail.subscribers import add_subscriber, forget, list_members, subscriber_record, unsubscribe
+
+if TYPE_CHECKING:
+    from isamail.context import Project
 
 app = typer.Typer(
     help="Abonnenten: eintragen, importieren, exportieren, nachschlagen, löschen.",
@@ -48,6 +46,8 @@ def add(
     language: Annotated[str | None, typer.Option("--language", help="de, en oder zh.")] = None,
 ) -> None:
     """Trägt eine Adresse in eine Liste ein."""
+    from isamail.subscribers import add_subscriber
+
     proj = project(ctx)
     if not confirmed:
         _request_confirmation(proj, email, list_name, name, language)
@@ -62,6 +62,9 @@ def add(
 def _request_confirmation(
     proj: Project, email: str, list_name: str, name: str, language: str | None
 ) -> None:
+    from isamail.optin import request_confirmation
+    from isamail.outbox import deliver_due
+
     outcome = request_confirmation(proj, email, list_name, name=name, language=language)
     if outcome.result == "confirmed":
         output.say(f"{outcome.email} ist in „{list_name}“ schon bestätigt eingetragen.")
@@ -120,6 +123,8 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Importiert Abonnenten aus einer CSV-Datei, alles oder nichts."""
+    from isamail.importer import import_subscribers
+
     proj = project(ctx)
     if rejects is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -181,6 +186,8 @@ def export(
     status: Annotated[str | None, typer.Option("--status", help="Nur diesen Status.")] = None,
 ) -> None:
     """Exportiert eine Liste als CSV, sicher zum Öffnen in Excel."""
+    from isamail.importer import export_subscribers
+
     engine = project(ctx).engine
     if out_file is None:
         n = export_subscribers(engine, list_name, sys.stdout, status=status)
@@ -200,6 +207,8 @@ def ls(
     as_json: JsonOption = False,
 ) -> None:
     """Zeigt die Abonnenten einer Liste."""
+    from isamail.subscribers import list_members
+
     members = list_members(project(ctx).engine, list_name, status)
     if as_json:
         output.print_json(
@@ -223,6 +232,8 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Zeigt alles, was über eine Adresse gespeichert ist (DSGVO Art. 15)."""
+    from isamail.subscribers import subscriber_record
+
     record = subscriber_record(project(ctx).engine, email)
     if as_json:
         output.print_json(record)
@@ -267,6 +278,8 @@ def unsubscribe_(
     ] = None,
 ) -> None:
     """Meldet eine Adresse ab; sie bleibt auf der Sperrliste."""
+    from isamail.subscribers import unsubscribe
+
     left = unsubscribe(project(ctx).engine, email, list_name)
     if left:
         output.say(f"Abgemeldet von: {', '.join(left)}.")
@@ -281,6 +294,8 @@ def forget_(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Ohne Rückfrage.")] = False,
 ) -> None:
     """Löscht die Daten einer Person (DSGVO Art. 17); nur ein Hash bleibt auf der Sperrliste."""
+    from isamail.subscribers import forget
+
     if not yes:
         typer.confirm(f"Alle Daten von {email} unwiderruflich löschen?", abort=True)
     forget(project(ctx).engine, email)
@@ -296,6 +311,8 @@ def purge_pending_(
     as_json: JsonOption = False,
 ) -> None:
     """Beendet unbestätigte Anmeldungen nach 7 Tagen; das Einwilligungsprotokoll behält sie."""
+    from isamail.optin import purge_pending
+
     result = purge_pending(project(ctx).engine, timedelta(days=days))
     if as_json:
         output.print_json(
