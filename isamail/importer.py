@@ -13,11 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from sqlalchemy import (
     Engine,
-    Table,
     insert,
     literal,
     literal_column,
@@ -40,6 +39,7 @@ from isamail.db.models import (
     SubscriptionStatus,
     Suppression,
     SuppressionReason,
+    table,
     utcnow,
 )
 from isamail.errors import InvalidAddress
@@ -47,10 +47,10 @@ from isamail.lists import get_list
 
 CHUNK = 5000
 # Core tables: bulk statements on them skip the ORM's per-row bookkeeping
-SUBSCRIBER = cast(Table, Subscriber.__table__)  # type: ignore[attr-defined]
-SUBSCRIPTION = cast(Table, Subscription.__table__)  # type: ignore[attr-defined]
-SUPPRESSION = cast(Table, Suppression.__table__)  # type: ignore[attr-defined]
-CONSENT_EVENT = cast(Table, ConsentEvent.__table__)  # type: ignore[attr-defined]
+SUBSCRIBER = table(Subscriber)
+SUBSCRIPTION = table(Subscription)
+SUPPRESSION = table(Suppression)
+CONSENT_EVENT = table(ConsentEvent)
 PROFILE_FIELDS = ("name", "language", "organisation", "city", "country")
 LANGUAGES = {
     "de": "de",

@@ -27,7 +27,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Engine,
-    Table,
     and_,
     bindparam,
     exists,
@@ -52,12 +51,13 @@ from isamail.db.models import (
     SubscriberState,
     Subscription,
     SubscriptionStatus,
+    table,
     utcnow,
 )
 
-DELIVERY = cast(Table, Delivery.__table__)  # type: ignore[attr-defined]
-SUBSCRIPTION = cast(Table, Subscription.__table__)  # type: ignore[attr-defined]
-SUBSCRIBER = cast(Table, Subscriber.__table__)  # type: ignore[attr-defined]
+DELIVERY = table(Delivery)
+SUBSCRIPTION = table(Subscription)
+SUBSCRIBER = table(Subscriber)
 # a run whose heartbeat is older than this is taken as dead (when its pid cannot be checked)
 STALE_AFTER = timedelta(seconds=90)
 

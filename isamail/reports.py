@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Engine, Table, case, func, literal_column, select
+from sqlalchemy import Engine, case, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from isamail.config import Settings
@@ -34,15 +34,16 @@ from isamail.db.models import (
     Edition,
     MailingList,
     Subscriber,
+    table,
 )
 from isamail.errors import NotFound
 
-DELIVERY = cast(Table, Delivery.__table__)  # type: ignore[attr-defined]
-SUBSCRIBER = cast(Table, Subscriber.__table__)  # type: ignore[attr-defined]
-EDITION = cast(Table, Edition.__table__)  # type: ignore[attr-defined]
-CONSENT = cast(Table, ConsentEvent.__table__)  # type: ignore[attr-defined]
-BOUNCE = cast(Table, Bounce.__table__)  # type: ignore[attr-defined]
-LIST = cast(Table, MailingList.__table__)  # type: ignore[attr-defined]
+DELIVERY = table(Delivery)
+SUBSCRIBER = table(Subscriber)
+EDITION = table(Edition)
+CONSENT = table(ConsentEvent)
+BOUNCE = table(Bounce)
+LIST = table(MailingList)
 
 # Gmail's and Yahoo's bulk sender rules: complaints must stay under 0.3 %.
 DEFAULT_MAX_BOUNCE_RATE = 0.02
@@ -287,18 +288,7 @@ def edition_report(
 ) -> EditionReport:
     """The edition's counts plus one entry per delivery (for ``--json``)."""
     report = edition_summary(engine, issue, settings=settings)
-    report.deliveries = [
-        {
-            "email": email,
-            "status": status,
-            "smtp_code": code,
-            "reply": reply,
-            "possibly_duplicate": dup,
-            "bounce_kind": kind,
-            "sent_at": sent_at,
-        }
-        for email, status, code, reply, dup, kind, sent_at in iter_deliveries(engine, issue)
-    ]
+    report.deliveries = [delivery_entry(row) for row in iter_deliveries(engine, issue)]
     return report
 
 
@@ -317,6 +307,20 @@ def _edition_id(session: Any, issue: str) -> int:
 
 
 DeliveryRow = tuple[str | None, str, int | None, str, bool, str | None, str | None]
+
+
+def delivery_entry(row: DeliveryRow) -> dict[str, Any]:
+    """One delivery as `report ISSUE --json` shows it."""
+    email, status, code, reply, dup, kind, sent_at = row
+    return {
+        "email": email,
+        "status": status,
+        "smtp_code": code,
+        "reply": reply,
+        "possibly_duplicate": dup,
+        "bounce_kind": kind,
+        "sent_at": sent_at,
+    }
 
 
 def iter_deliveries(engine: Engine, issue: str, *, chunk: int = 5000) -> Iterator[DeliveryRow]:

@@ -195,22 +195,14 @@ def _editions_csv(reports: list[EditionReport]) -> None:
 
 def _detail_json(engine: Any, issue: str, detail: IssueDetail) -> None:
     """The report as one JSON object whose ``deliveries`` are streamed, not held in memory."""
-    from isamail.reports import iter_deliveries
+    from isamail.reports import delivery_entry, iter_deliveries
 
     head = json.dumps(detail.as_json(), ensure_ascii=False, indent=2)
     out = sys.stdout
     out.write(head[: head.rindex("}")].rstrip() + ',\n  "deliveries": [')
     first = True
-    for email, status, code, reply, dup, kind, sent_at in iter_deliveries(engine, issue):
-        item = {
-            "email": email,
-            "status": status,
-            "smtp_code": code,
-            "reply": reply,
-            "possibly_duplicate": dup,
-            "bounce_kind": kind,
-            "sent_at": sent_at,
-        }
+    for row in iter_deliveries(engine, issue):
+        item = delivery_entry(row)
         out.write(("\n    " if first else ",\n    ") + json.dumps(item, ensure_ascii=False))
         first = False
     out.write("\n  ]\n}\n" if not first else "]\n}\n")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -268,3 +268,8 @@ class OutgoingMail(SQLModel, table=True):
     last_reply: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+def table(model: type[SQLModel]) -> Table:
+    """The model's Core table, for bulk statements that skip the ORM's per-row work."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
