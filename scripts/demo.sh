@@ -39,5 +39,5 @@ isamail send 2020-10 --list isa-newsletter --yes
 
 echo "== Bericht"
 isamail report
-isamail report 2020-10 | head -20
+isamail report 2020-10
 echo "Angekommen im lokalen Postfach: $(ls "$DEMO/maildir/new" | wc -l) Nachrichten ($DEMO/maildir/new)"
