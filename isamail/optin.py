@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from sqlalchemy import ColumnElement, Engine, delete, exists, func
+from sqlalchemy import Engine, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -36,9 +36,6 @@ from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
     ConfirmToken,
     ConsentKind,
-    Delivery,
-    DeliveryStatus,
-    Edition,
     MailingList,
     OutgoingMail,
     OutgoingMailStatus,
@@ -487,38 +484,6 @@ def unsubscribe_view(engine: Engine, secret: str, token: str) -> UnsubscribeView
 # --- archive --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ArchiveEntry:
-    issue: str
-    title: str
-    subject: str
-    language: str
-    sent_at: datetime | None
-
-
-def _published() -> ColumnElement[bool]:
-    return exists().where(
-        col(Delivery.edition_id) == col(Edition.id), col(Delivery.status) == DeliveryStatus.SENT
-    )
-
-
-def published_editions(engine: Engine) -> list[ArchiveEntry]:
-    """Editions with at least one sent delivery, newest issue first."""
-    with read_session(engine) as session:
-        rows = session.exec(
-            select(Edition).where(_published()).order_by(col(Edition.issue).desc())
-        ).all()
-    return [ArchiveEntry(e.issue, e.title, e.subject, e.language, e.created_at) for e in rows]
-
-
-def published_edition(engine: Engine, issue: str) -> Edition:
-    with read_session(engine) as session:
-        found = session.exec(select(Edition).where(Edition.issue == issue, _published())).first()
-    if found is None:
-        raise NotFound(f"Die Ausgabe {issue} gibt es (noch) nicht im Archiv.")
-    return found
-
-
 # --- housekeeping ---------------------------------------------------------------------
 
 
@@ -595,7 +560,6 @@ def _erase_by_id(session: Session, subscriber_id: int) -> None:
 
 
 __all__ = [
-    "ArchiveEntry",
     "ConfirmView",
     "LinkExpired",
     "LinkInvalid",
@@ -608,8 +572,6 @@ __all__ = [
     "confirm",
     "confirm_view",
     "public_lists",
-    "published_edition",
-    "published_editions",
     "purge_pending",
     "request_confirmation",
     "signup",

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from isamail.compose.render import RenderedIssue
@@ -54,6 +55,7 @@ from isamail.db.models import (
     table,
     utcnow,
 )
+from isamail.errors import NotFound
 
 DELIVERY = table(Delivery)
 SUBSCRIPTION = table(Subscription)
@@ -168,6 +170,45 @@ def sent_count(engine: Engine, edition_id: int) -> int:
                 )
             ).scalar_one()
         )
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    issue: str
+    title: str
+    subject: str
+    language: str
+    sent_at: datetime | None
+
+
+def _published() -> ColumnElement[bool]:
+    """An edition is in the archive once anyone has been sent it."""
+    return exists().where(
+        col(Delivery.edition_id) == col(Edition.id), col(Delivery.status) == DeliveryStatus.SENT
+    )
+
+
+def published_editions(engine: Engine) -> list[ArchiveEntry]:
+    """Editions with at least one sent delivery, newest issue first."""
+    with read_session(engine) as session:
+        rows = (
+            session.execute(select(Edition).where(_published()).order_by(col(Edition.issue).desc()))
+            .scalars()
+            .all()
+        )
+    return [ArchiveEntry(e.issue, e.title, e.subject, e.language, e.created_at) for e in rows]
+
+
+def published_edition(engine: Engine, issue: str) -> Edition:
+    with read_session(engine) as session:
+        found = (
+            session.execute(select(Edition).where(col(Edition.issue) == issue, _published()))
+            .scalars()
+            .first()
+        )
+    if found is None:
+        raise NotFound(f"Die Ausgabe {issue} gibt es (noch) nicht im Archiv.")
+    return found
 
 
 # --- deliveries -----------------------------------------------------------------------

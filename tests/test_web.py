@@ -18,7 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlmodel import col, select
 
-from isamail import optin, queue
+from isamail import queue
 from isamail.compose.render import compose_issue
 from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work
@@ -459,4 +459,4 @@ def test_unsent_editions_are_not_in_the_archive(site: Project, client: httpx.Cli
     queue.freeze_edition(site.engine, rendered, "hash")
     assert ISSUE not in client.get("/archive").text
     assert client.get(f"/archive/{ISSUE}").status_code == 404
-    assert optin.published_editions(site.engine) == []
+    assert queue.published_editions(site.engine) == []

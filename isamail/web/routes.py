@@ -154,12 +154,12 @@ def unsubscribe_help(pages: PagesDep) -> HTMLResponse:
 
 @router.get("/archive", response_class=HTMLResponse)
 def archive(pages: PagesDep, engine: EngineDep) -> HTMLResponse:
-    return pages.render("archive.html", editions=optin.published_editions(engine))
+    return pages.render("archive.html", editions=queue.published_editions(engine))
 
 
 @router.get("/archive/{issue}", response_class=HTMLResponse)
 def archive_issue(issue: IssueName, engine: EngineDep, settings: SettingsDep) -> HTMLResponse:
-    edition = optin.published_edition(engine, issue)
+    edition = queue.published_edition(engine, issue)
     html = web_html(
         queue.edition_content(edition),
         settings,
@@ -174,7 +174,7 @@ def archive_image(
 ) -> Response:
     if not IMAGE.fullmatch(filename):
         raise NotFound("Kein Bild.")
-    optin.published_edition(engine, issue)  # unpublished issues keep their images
+    queue.published_edition(engine, issue)  # unpublished issues keep their images
     folder = (project.issues_dir / issue / "images").resolve()
     path = (folder / filename).resolve()
     if not path.is_relative_to(folder) or not path.is_file():
