@@ -173,7 +173,9 @@ class Delivery(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("edition_id", "subscriber_id"),
-        Index("ix_delivery_edition_status", "edition_id", "status"),
+        # claims take the due deliveries of an edition in id order: the index gives that
+        # order without sorting every queued row (PostgreSQL sorted them on each claim)
+        Index("ix_delivery_claim", "edition_id", "status", "id"),
         # `isamail report` reads only these two (migration 0004): counts by state, bounce
         # kind, list and duplicate flag plus the join to subscribers for recipient domains;
         # sends over time
