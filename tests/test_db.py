@@ -80,3 +80,14 @@ def test_the_schema_head_constant_is_alembics_head(tmp_path: Path) -> None:
 
     engine = make_engine(f"sqlite:///{tmp_path / 'head.db'}")
     assert schema_revisions(engine) == (SCHEMA_HEAD, SCHEMA_HEAD)
+
+
+def test_the_migrations_build_exactly_the_models(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'drift.db'}")
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+    engine.dispose()
