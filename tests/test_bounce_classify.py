@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import email
+import json
 import re
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
@@ -100,10 +101,12 @@ def test_counts_per_class(reports: dict[str, BounceReport]) -> None:
     assert counts[BounceKind.HARD] >= 250
     assert counts[BounceKind.SOFT] >= 100
     assert counts[BounceKind.POLICY] >= 80
-    assert counts[BounceKind.COMPLAINT] == 17
+    # 17 ARF reports and one Amazon SES complaint notification (lhost-amazonses-11)
+    assert counts[BounceKind.COMPLAINT] == 18
     assert counts[BounceKind.AUTOREPLY] >= 6
-    # Bounces the classifier cannot read at all stay rare.
-    assert counts[BounceKind.NOT_BOUNCE] <= 15
+    # Bounces the classifier cannot read at all stay rare (among them two SES delivery
+    # notifications, which are no bounces).
+    assert counts[BounceKind.NOT_BOUNCE] <= 10
 
 
 def test_every_report_has_a_german_summary(reports: dict[str, BounceReport]) -> None:
@@ -262,3 +265,143 @@ def test_ordinary_mail_is_not_a_bounce() -> None:
 def test_garbage_does_not_raise() -> None:
     for raw in (b"", b"\xff\xfe\x00garbage", b"Content-Type: multipart/report\n\n--x--"):
         assert classify(raw).kind is BounceKind.NOT_BOUNCE
+
+
+# --- Amazon SES notifications (SNS JSON by mail) ----------------------------------------------
+
+SES_SAMPLES = {
+    # the JSON bare, one line broken by sendmail's "!" + newline + space
+    "lhost-amazonses-09.eml": (BounceKind.HARD, ["bounce@simulator.amazonses.com"]),
+    # the same kind of bounce inside an SNS envelope ("Type": "Notification")
+    "lhost-amazonses-10.eml": (BounceKind.HARD, ["bounce@simulator.amazonses.com"]),
+    "lhost-amazonses-11.eml": (BounceKind.COMPLAINT, ["complaint@simulator.amazonses.com"]),
+    # delivery notifications: nothing bounced
+    "lhost-amazonses-12.eml": (BounceKind.NOT_BOUNCE, []),
+    "lhost-amazonses-13.eml": (BounceKind.NOT_BOUNCE, []),
+}
+
+
+def test_every_ses_json_sample_is_known() -> None:
+    with_json = {p.name for p in BOUNCES if b"notificationType" in p.read_bytes()}
+    assert with_json == set(SES_SAMPLES)
+
+
+@pytest.mark.parametrize("name", sorted(SES_SAMPLES))
+def test_amazon_ses_corpus_samples(reports: dict[str, BounceReport], name: str) -> None:
+    kind, addresses = SES_SAMPLES[name]
+    report = reports[f"bounces/{name}"]
+    assert report.kind is kind
+    assert [r.address for r in report.recipients] == addresses
+    assert report.reporter.startswith("Amazon SES")
+    if kind is BounceKind.HARD:
+        assert report.recipients[0].status == "5.1.1"
+        assert report.summary == "Postfach unbekannt (5.1.1)"
+
+
+def _ses(
+    notification: dict[str, object], *, sns_envelope: bool = False, cte: str = "7bit"
+) -> bytes:
+    """A notification as SNS mails it to an e-mail subscription (``cte`` as a relay may
+    have re-encoded it: base64 hides the token from a search of the raw bytes)."""
+    body = json.dumps(notification)
+    if sns_envelope:
+        body = json.dumps({"Type": "Notification", "MessageId": "x", "Message": body}, indent=2)
+    msg = EmailMessage()
+    msg["From"] = "SES-Bounces <no-reply@sns.amazonaws.com>"
+    msg["To"] = "bounces@isa-portal.de"
+    msg["Subject"] = "AWS Notification Message"
+    msg.set_content(body + "\n\n--\nIf you wish to stop receiving notifications ...\n", cte=cte)
+    return msg.as_bytes()
+
+
+def _ses_mail(**extra: object) -> dict[str, object]:
+    return {
+        "timestamp": "2025-01-01T10:00:00.000Z",
+        "source": "bounces+Tok_42@isa-portal.de",
+        "messageId": "0100018c-ses-own-id-000000",
+        "destination": ["max@stadt.example"],
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("bounce_type", "sub_type", "kind"),
+    [
+        ("Permanent", "NoEmail", BounceKind.HARD),
+        ("Permanent", "Suppressed", BounceKind.HARD),
+        ("Transient", "MailboxFull", BounceKind.SOFT),
+        ("Transient", "ContentRejected", BounceKind.SOFT),
+        ("Undetermined", "Undetermined", BounceKind.SOFT),
+    ],
+)
+@pytest.mark.parametrize(("sns_envelope", "cte"), [(False, "7bit"), (True, "base64")])
+def test_ses_bounce_types(
+    bounce_type: str, sub_type: str, kind: BounceKind, sns_envelope: bool, cte: str
+) -> None:
+    note = {
+        "notificationType": "Bounce",
+        "bounce": {
+            "bounceType": bounce_type,
+            "bounceSubType": sub_type,
+            "bouncedRecipients": [{"emailAddress": "Max Muster <max@stadt.example>"}],
+            "reportingMTA": "dns; a8-70.smtp-out.amazonses.com",
+        },
+        "mail": _ses_mail(),
+    }
+    raw = _ses(note, sns_envelope=sns_envelope, cte=cte)
+    assert (b"Tok_42" in raw) is (cte == "7bit")
+    report = classify(raw)
+    assert report.kind is kind
+    assert [(r.address, r.kind) for r in report.recipients] == [("max@stadt.example", kind)]
+    # SES' own messageId is not ours; the envelope sender we gave it carries the token
+    assert report.token == "Tok_42"
+    assert report.original_message_id is None
+    assert report.reporter == "Amazon SES (a8-70.smtp-out.amazonses.com)"
+
+
+def test_ses_original_message_id_from_the_original_headers() -> None:
+    headers = [{"name": "Message-ID", "value": "<ab12.7@isa-portal.de>"}]
+    for mail in (
+        _ses_mail(commonHeaders={"messageId": "<ab12.7@isa-portal.de>"}),
+        _ses_mail(headers=headers),
+        _ses_mail(commonHeaders={"messageId": " ab12.7@isa-portal.de"}),  # as SES documents it
+    ):
+        note = {
+            "eventType": "Complaint",  # event publishing names the field so
+            "complaint": {"complainedRecipients": [{"emailAddress": "max@stadt.example"}]},
+            "mail": mail,
+        }
+        report = classify(_ses(note))
+        assert report.kind is BounceKind.COMPLAINT
+        assert report.original_message_id == "<ab12.7@isa-portal.de>"
+
+
+@pytest.mark.parametrize(
+    ("feedback", "kind"),
+    [
+        ("abuse", BounceKind.COMPLAINT),
+        ("auth-failure", BounceKind.COMPLAINT),  # process turns it into an operator alert
+        ("not-spam", BounceKind.NOT_BOUNCE),  # the opposite of a complaint
+    ],
+)
+def test_ses_complaint_feedback_types(feedback: str, kind: BounceKind) -> None:
+    note = {
+        "notificationType": "Complaint",
+        "complaint": {
+            "complainedRecipients": [{"emailAddress": "max@stadt.example"}],
+            "complaintFeedbackType": feedback,
+        },
+        "mail": _ses_mail(),
+    }
+    report = classify(_ses(note))
+    assert report.kind is kind
+    if kind is BounceKind.COMPLAINT:
+        assert report.recipients[0].diagnostic == f"Feedback-Type: {feedback}"
+
+
+def test_json_that_is_no_ses_notification_is_read_as_before() -> None:
+    msg = EmailMessage()
+    msg["From"] = "max@stadt.example"
+    msg["Subject"] = "Daten"
+    msg.set_content('{"notificationType": "Bounce", "note": "no mail object"}')
+    assert classify(msg.as_bytes()).kind is BounceKind.NOT_BOUNCE

@@ -12,6 +12,7 @@ from isamail.bounces.classify import BounceKind, classify
 from isamail.bounces.mailbox import (
     ImapMailbox,
     ImapSettings,
+    encode_folder,
     mask_password,
     read_maildir,
     read_mbox,
@@ -93,3 +94,24 @@ def test_unreachable_imap_server(tmp_path: Path) -> None:
         ImapMailbox(f"imaps://u:secret@127.0.0.1:{port}/INBOX", timeout=2)
     assert f"127.0.0.1:{port}" in str(caught.value)
     assert "secret" not in str(caught.value)
+
+
+def test_imap_processed_folder_must_differ_from_the_folder_read() -> None:
+    # refused before connecting: moving a message into the folder it came from would
+    # only give it a new UID and process it again on every run
+    with pytest.raises(IsamailError, match="zugleich"):
+        ImapMailbox("imaps://u:secret@127.0.0.1:1/Retour?processed=Retour", timeout=1)
+
+
+@pytest.mark.parametrize(
+    ("name", "wire"),
+    [
+        ("INBOX", '"INBOX"'),
+        ("Rückläufer", '"R&APw-ckl&AOQ-ufer"'),
+        ("A&B", '"A&-B"'),
+        ("保定 Bounces", '"&T91bmg- Bounces"'),  # UTF-7: +T91bmg-
+        ('say "hi"', '"say \\"hi\\""'),
+    ],
+)
+def test_imap_folder_names_in_modified_utf7(name: str, wire: str) -> None:
+    assert encode_folder(name) == wire

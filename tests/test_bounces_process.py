@@ -9,6 +9,7 @@ delivery of its own.
 from __future__ import annotations
 
 import collections
+import json
 import mailbox
 from datetime import timedelta
 from email.message import EmailMessage, Message
@@ -485,3 +486,96 @@ def test_mbox_reader_feeds_the_processor(project: Project, tmp_path: Path, name:
     assert statuses(project.engine, "redacted@example.net") == {"unsubscribed"}
     with read_session(project.engine) as session:
         session.execute(update(Delivery).values(status="sent"))
+
+
+# --- Amazon SES notifications -------------------------------------------------------------
+
+
+def ses_mail(notification: dict[str, object]) -> bytes:
+    """A notification as Amazon SNS mails it to an e-mail subscription."""
+    message = EmailMessage()
+    message["From"] = "SES <no-reply@sns.amazonaws.com>"
+    message["To"] = "bounces@isa-portal.de"
+    message["Subject"] = "AWS Notification Message"
+    message.set_content(json.dumps(notification) + "\n\n--\nIf you wish to stop ...\n")
+    return message.as_bytes()
+
+
+def test_amazon_ses_notifications(project: Project) -> None:
+    emails = [f"{name}@stadt.example" for name in ("token", "msgid", "klage", "voll", "dmarc")]
+    people(project, emails, ("isa", "presse"))
+    edition_id = edition(project, "2024-06")
+    ids = {e: delivery_of(project.engine, e, edition_id).id for e in emails}
+    with read_session(project.engine) as session:
+        nonce = session.get(Edition, edition_id).nonce  # type: ignore[union-attr]
+    corpus = CORPUS / "bounces"
+    foreign = b'"source":"kijitora@neko.example.org"'
+
+    # the corpus' bare JSON bounce, sent by us: mail.source is our VERP envelope sender
+    by_token = (corpus / "lhost-amazonses-09.eml").read_bytes()
+    assert foreign in by_token
+    by_token = by_token.replace(foreign, f'"source":"{verp(project, ids[emails[0]])}"'.encode())
+    # SES replaced our Message-ID; the original headers it reports still carry it
+    by_message_id = ses_mail(
+        {
+            "notificationType": "Bounce",
+            "bounce": {
+                "bounceType": "Permanent",
+                "bouncedRecipients": [{"emailAddress": "alias@elsewhere.example"}],
+            },
+            "mail": {
+                "source": "info@isa-portal.de",
+                "messageId": "0100018c-ses-000000",
+                "commonHeaders": {"messageId": f"<{nonce}.{ids[emails[1]]}@isa-portal.de>"},
+            },
+        }
+    )
+    # the corpus' complaint, about one of our subscribers: attributed by the address
+    by_address = (corpus / "lhost-amazonses-11.eml").read_bytes()
+    by_address = by_address.replace(b"complaint@simulator.amazonses.com", emails[2].encode())
+    soft = ses_mail(
+        {
+            "notificationType": "Bounce",
+            "bounce": {
+                "bounceType": "Transient",
+                "bounceSubType": "MailboxFull",
+                "bouncedRecipients": [{"emailAddress": emails[3], "status": "4.2.2"}],
+            },
+            "mail": {"source": "info@isa-portal.de"},
+        }
+    )
+    auth_failure = ses_mail(
+        {
+            "notificationType": "Complaint",
+            "complaint": {
+                "complainedRecipients": [{"emailAddress": emails[4]}],
+                "complaintFeedbackType": "auth-failure",
+            },
+            "mail": {"source": "info@isa-portal.de"},
+        }
+    )
+    report = process_mailbox(
+        project.engine,
+        project.settings,
+        mails(by_token, by_message_id, by_address, soft, auth_failure),
+    )
+    assert [(o.kind, o.action, o.attributed_by, o.email) for o in report.outcomes] == [
+        ("hard", Action.SUPPRESSED, "token", emails[0]),
+        ("hard", Action.SUPPRESSED, "message_id", emails[1]),
+        ("complaint", Action.UNSUBSCRIBED, "address", emails[2]),
+        ("soft", Action.COUNTED, "address", emails[3]),
+        ("policy", Action.REPORTED, "address", emails[4]),
+    ]
+    expected = [
+        ({"bounced"}, {(None, "bounced")}, ("bounced", "hard")),
+        ({"bounced"}, {(None, "bounced")}, ("bounced", "hard")),
+        ({"unsubscribed"}, {(None, "complaint")}, ("sent", "complaint")),
+        ({"confirmed"}, set(), ("sent", "soft")),
+        ({"confirmed"}, set(), ("sent", None)),  # about our DMARC setup, not the delivery
+    ]
+    for email, (subscriptions, suppressed, delivery) in zip(emails, expected, strict=True):
+        row = delivery_of(project.engine, email, edition_id)
+        assert statuses(project.engine, email) == subscriptions, email
+        assert suppressions(project.engine, email) == suppressed, email
+        assert (row.status, row.bounce_kind) == delivery, email
+    assert len(report.policy_alerts) == 1

@@ -2,12 +2,13 @@
 
 Each reader yields ``ReturnedMail(key, raw)``; ``key`` names the message within its
 mailbox (mbox position, Maildir file name, IMAP UID), and the caller stores a hash of raw
-and key to process every message once. Readers never change or delete what they read,
+to process every message once. Readers never change or delete what they read,
 except ``ImapMailbox.mark_processed``, which the caller invokes after recording a message.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import imaplib
 import mailbox
@@ -113,13 +114,41 @@ class ImapMailbox:
     """An IMAP folder over TLS (certificate checked), read by UID.
 
     With ``?processed=Folder`` a processed message is moved there (MOVE, or COPY plus
-    delete where the server lacks MOVE); without it, it is flagged ``\\Seen`` and
-    ``IsamailProcessed``, and later runs skip messages carrying that keyword.
+    delete where the server lacks MOVE); the folder is created if it does not exist yet.
+    Without it, a processed message is flagged ``\\Seen`` and ``IsamailProcessed``, and
+    later runs skip messages carrying that keyword. Messages flagged ``\\Deleted`` are
+    skipped either way.
+
+    The certificate is checked against the system's CAs; a private CA is trusted by
+    pointing ``SSL_CERT_FILE`` at it (``ssl.create_default_context`` honours it).
     """
 
     def __init__(self, url: str, *, timeout: float = 30) -> None:
         self.settings = ImapSettings.from_url(url)
+        s = self.settings
+        if s.processed_folder is not None and s.processed_folder == s.folder:
+            raise IsamailError(
+                f"IMAP-Ordner {s.folder} kann nicht zugleich Eingang und Ablage "
+                "(?processed=) für verarbeitete Nachrichten sein"
+            )
         self._conn = self._connect(timeout)
+        try:
+            self._capabilities = self._read_capabilities()
+            if s.processed_folder is not None:
+                self._ensure_folder(s.processed_folder)
+            typ, data = self._conn.select(encode_folder(s.folder))
+            if typ != "OK":
+                raise IsamailError(
+                    f"IMAP-Ordner {s.label} lässt sich nicht öffnen: {_server_text(data)}"
+                )
+        except (OSError, imaplib.IMAP4.error) as err:
+            _logout(self._conn)
+            raise IsamailError(
+                f"Verbindung zu IMAP-Server {s.label} abgebrochen: {_server_text(err)}"
+            ) from err
+        except IsamailError:
+            _logout(self._conn)
+            raise
 
     def _connect(self, timeout: float) -> imaplib.IMAP4_SSL:
         s = self.settings
@@ -127,23 +156,44 @@ class ImapMailbox:
             conn = imaplib.IMAP4_SSL(
                 s.host, s.port, ssl_context=ssl.create_default_context(), timeout=timeout
             )
-        except (OSError, ssl.SSLError, imaplib.IMAP4.error) as err:
-            raise IsamailError(f"IMAP-Server {s.host}:{s.port} nicht erreichbar: {err}") from err
+        # Order matters: a certificate error is an OSError as well.
+        except ssl.SSLCertVerificationError as err:
+            raise IsamailError(
+                f"Zertifikat des IMAP-Servers {s.host}:{s.port} wird nicht anerkannt "
+                f"({err.verify_message}); eine eigene CA mit SSL_CERT_FILE=DATEI angeben"
+            ) from err
+        except (OSError, ssl.SSLError, imaplib.IMAP4.error, UnicodeError) as err:
+            raise IsamailError(
+                f"IMAP-Server {s.host}:{s.port} nicht erreichbar: {_server_text(err)}"
+            ) from err
         try:
-            conn.login(s.user, s.password)
-            typ, _ = conn.select(_quote(s.folder))
-            if typ != "OK":
-                raise IsamailError(f"IMAP-Ordner {s.label} existiert nicht")
+            if f"{s.user}{s.password}".isascii():
+                conn.login(s.user, s.password)
+            else:
+                # LOGIN takes ASCII only; SASL PLAIN carries UTF-8 (RFC 4616)
+                credentials = f"\0{s.user}\0{s.password}".encode()
+                conn.authenticate("PLAIN", lambda _challenge: credentials)
         except (OSError, imaplib.IMAP4.error) as err:
             _logout(conn)
-            raise IsamailError(f"Anmeldung bei IMAP-Server {s.label} fehlgeschlagen") from err
-        except IsamailError:
-            _logout(conn)
-            raise
+            raise IsamailError(
+                f"Anmeldung bei IMAP-Server {s.label} fehlgeschlagen: {_server_text(err)}"
+            ) from err
         return conn
 
+    def _read_capabilities(self) -> set[str]:
+        # after LOGIN: servers announce extensions such as MOVE only to logged-in users
+        return {c.upper() for c in _first(self._command("CAPABILITY")).decode().split()}
+
+    def _ensure_folder(self, folder: str) -> None:
+        listed = self._command("LIST", '""', encode_folder(folder))
+        if not any(isinstance(line, bytes) and line for line in listed):
+            self._command("CREATE", encode_folder(folder))
+
     def __iter__(self) -> Iterator[ReturnedMail]:
-        query = "ALL" if self.settings.processed_folder else f"UNKEYWORD {PROCESSED_KEYWORD}"
+        # A message someone marked deleted is on its way out: not ours to process or move.
+        query = "UNDELETED"
+        if self.settings.processed_folder is None:
+            query += f" UNKEYWORD {PROCESSED_KEYWORD}"
         for uid in _first(self._command("UID", "SEARCH", query)).split():
             data = self._command("UID", "FETCH", uid.decode(), "(BODY.PEEK[])")
             raw = next((item[1] for item in data if isinstance(item, tuple)), None)
@@ -156,12 +206,16 @@ class ImapMailbox:
         if target is None:
             self._command("UID", "STORE", uid, "+FLAGS", f"(\\Seen {PROCESSED_KEYWORD})")
             return
-        if b"MOVE" in _first(self._command("CAPABILITY")).upper().split():
-            self._command("UID", "MOVE", uid, _quote(target))
+        if "MOVE" in self._capabilities:
+            self._command("UID", "MOVE", uid, encode_folder(target))
             return
-        self._command("UID", "COPY", uid, _quote(target))
+        self._command("UID", "COPY", uid, encode_folder(target))
         self._command("UID", "STORE", uid, "+FLAGS", "(\\Deleted)")
-        self._command("EXPUNGE")
+        # plain EXPUNGE would also remove what someone else marked deleted in this folder
+        if "UIDPLUS" in self._capabilities:
+            self._command("UID", "EXPUNGE", uid)
+        else:
+            self._command("EXPUNGE")
 
     def close(self) -> None:
         _logout(self._conn)
@@ -173,16 +227,45 @@ class ImapMailbox:
         self.close()
 
     def _command(self, name: str, *args: str) -> list[bytes | tuple[bytes, bytes]]:
+        verb = f"{name} {args[0]}" if name == "UID" else name
         try:
             if name == "UID":
                 typ, data = self._conn.uid(*args)
             else:
                 typ, data = getattr(self._conn, name.lower())(*args)
         except (OSError, imaplib.IMAP4.error) as err:
-            raise IsamailError(f"IMAP-Server {self.settings.label}: {name} fehlgeschlagen") from err
+            raise IsamailError(
+                f"IMAP-Server {self.settings.label}: {verb} fehlgeschlagen: {_server_text(err)}"
+            ) from err
         if typ != "OK":
-            raise IsamailError(f"IMAP-Server {self.settings.label}: {name} abgelehnt")
+            raise IsamailError(
+                f"IMAP-Server {self.settings.label} lehnt {verb} ab: {_server_text(data)}"
+            )
         return list(data or [b""])
+
+
+def encode_folder(name: str) -> str:
+    """A folder name as an IMAP command argument: modified UTF-7 (RFC 3501 5.1.3), quoted.
+
+    imaplib sends ASCII only; "Rückläufer" goes over the wire as "R&APw-ckl&AOQ-ufer".
+    """
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            utf16 = "".join(pending).encode("utf-16-be")
+            out.append("&" + base64.b64encode(utf16).decode().rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for ch in name:
+        if " " <= ch <= "~":
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            pending.append(ch)
+    flush()
+    return '"' + "".join(out).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _first(data: list[bytes | tuple[bytes, bytes]]) -> bytes:
@@ -190,8 +273,21 @@ def _first(data: list[bytes | tuple[bytes, bytes]]) -> bytes:
     return head if isinstance(head, bytes) else b""
 
 
-def _quote(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _server_text(value: object) -> str:
+    """What the server (or the socket) said, as one readable line.
+
+    imaplib puts the server's bytes into its exceptions and results, which would show
+    as b'...'.
+    """
+    if isinstance(value, BaseException):
+        args = value.args
+        value = args[0] if len(args) == 1 else str(value)
+    if isinstance(value, list):
+        value = next((v for v in value if v is not None), b"")
+    if isinstance(value, tuple):
+        value = value[0]
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return " ".join(text.split()) or "keine Antwort"
 
 
 def _logout(conn: imaplib.IMAP4) -> None:

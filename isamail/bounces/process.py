@@ -19,8 +19,8 @@ For each message, in one short transaction:
    * soft: counted on the delivery; an address with soft bounces on at least
      ``bounces.soft_limit`` editions whose sends lie more than ``bounces.soft_days`` days
      apart is treated as hard;
-   * complaint (ARF, JMRP, Apple's mail unsubscribe): unsubscribed from every list at
-     once and suppressed (``COMPLAINT``) — except ARF ``auth-failure`` reports, which
+   * complaint (ARF, JMRP, Amazon SES, Apple's mail unsubscribe): unsubscribed from every
+     list at once and suppressed (``COMPLAINT``) — except ``auth-failure`` reports, which
      are DMARC/SPF alerts about *our* setup and are reported like policy refusals;
    * policy: the delivery is ``bounced`` (the mail did not arrive) but the subscriber
      keeps their subscription: the refusal is about the sender, an alert for the operator;
@@ -237,7 +237,11 @@ class _Processor:
 
     def _apply(self, mail: ReturnedMail, digest: str, report: BounceReport) -> Outcome:
         kind = report.kind
-        auth_failure = kind is BounceKind.COMPLAINT and bool(_AUTH_FAILURE.search(mail.raw))
+        auth_failure = kind is BounceKind.COMPLAINT and (
+            bool(_AUTH_FAILURE.search(mail.raw))
+            # SES passes the ARF Feedback-Type on as JSON, which the pattern cannot see
+            or any("auth-failure" in r.diagnostic.lower() for r in report.recipients)
+        )
         if auth_failure:
             kind = BounceKind.POLICY
         with unit_of_work(self.engine) as session:

@@ -58,7 +58,9 @@ def process(
             envvar="ISAMAIL_BOUNCES_IMAP_URL",
             show_envvar=False,
             help="imaps://BENUTZER:PASSWORT@SERVER[:993]/ORDNER[?processed=ORDNER]; "
-            "verarbeitete Nachrichten werden dorthin verschoben oder markiert.",
+            "verarbeitete Nachrichten werden in den processed-Ordner verschoben (er wird "
+            "bei Bedarf angelegt) oder ohne ihn markiert. Das Zertifikat wird geprüft; "
+            "eine eigene CA mit SSL_CERT_FILE=DATEI.",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
@@ -67,7 +69,9 @@ def process(
 
     Dauerhafte Fehler sperren die Adresse, Beschwerden melden von allen Listen ab,
     vorübergehende Fehler werden gezählt, Ablehnungen aus Richtliniengründen gemeldet.
-    Dieselbe Nachricht zweimal zu verarbeiten ändert nichts.
+    Dieselbe Nachricht zweimal zu verarbeiten ändert nichts. Gelesen werden
+    Rückläufer nach RFC 3464 und gängige andere Formate, Beschwerden (ARF) und
+    Benachrichtigungen von Amazon SES (JSON).
     """
     from isamail.bounces.mailbox import ImapMailbox, read_maildir, read_mbox
     from isamail.bounces.process import process_mailbox
