@@ -30,7 +30,13 @@ from isamail.db.models import DeliveryStatus, utcnow
 from isamail.errors import SmtpError
 from isamail.queue import Claimed, Journal, Result
 from isamail.tokens import bounce_token, unsubscribe_token
-from isamail.transport.smtp import SendOutcome, SmtpConnection, SmtpEndpoint, open_connection
+from isamail.transport.smtp import (
+    Outgoing,
+    SendOutcome,
+    SmtpConnection,
+    SmtpEndpoint,
+    open_connection,
+)
 
 MAX_RETRY_DELAY = 300.0
 RECONNECT_ATTEMPTS = 3
@@ -119,8 +125,12 @@ class RateLimiter:
         self._hour: list[float] = []
         self._lock = threading.Lock()
 
+    @property
+    def active(self) -> bool:
+        return bool(self.interval or self.per_hour)
+
     def wait(self, stop: threading.Event) -> None:
-        if not self.interval and not self.per_hour:
+        if not self.active:
             return
         with self._lock:
             now = time.monotonic()
@@ -142,18 +152,40 @@ class _Worker(threading.Thread):
 
     def run(self) -> None:
         run = self.run_
+        item = run.next_item()
         try:
-            while (item := run.next_item()) is not None:
+            while item is not None:
+                # The next item is taken before this one goes out, so that its envelope
+                # can travel with this message's content (see transport.smtp).
+                following = run.next_item_nowait() if self._may_pipeline() else None
                 result: Result | None = None
                 try:
-                    result = self._deliver(item)
+                    result = self._deliver(item, following)
                 finally:
                     # None (a bug in _deliver) leaves the delivery claimed: finish_run
                     # puts it back in the queue.
                     run.done(result)
+                if following is not None and run.stopping.is_set():
+                    # Taken but not begun: not in flight, so Ctrl-C does not wait for it;
+                    # still claimed, so finish_run puts it back in the queue.
+                    run.done(None)
+                    following = None
+                item = following if following is not None else run.next_item()
         finally:
             if self.connection is not None:
                 self.connection.close()
+
+    def _may_pipeline(self) -> bool:
+        """Only without a rate limit: a server waits for content after DATA only so long
+        (RFC 5321 4.5.3.2), and the limiter may hold the next message back."""
+        connection = self.connection
+        return (
+            not self.run_.limiter.active
+            and connection is not None
+            and connection.alive
+            and connection.supports_pipelining
+            and connection.sent_count + 1 < self.run_.options.messages_per_connection
+        )
 
     def _connect(self) -> SmtpConnection | None:
         run = self.run_
@@ -172,7 +204,7 @@ class _Worker(threading.Thread):
                 run.stopping.wait(min(run.options.first_retry, 2.0) * (attempt + 1))
         return None
 
-    def _deliver(self, item: Claimed) -> Result:
+    def _deliver(self, item: Claimed, following: Claimed | None = None) -> Result:
         run = self.run_
         if self.connection is not None and (
             self.connection.sent_count >= run.options.messages_per_connection
@@ -194,7 +226,8 @@ class _Worker(threading.Thread):
             envelope_from,
             item.email,
             data,
-            smtputf8=not item.email.rpartition("@")[0].isascii(),
+            smtputf8=_utf8_local(item.email),
+            then=self._outgoing(following) if following is not None else None,
         )
         if outcome.status == "sent":
             result = Result(item.delivery_id, DeliveryStatus.SENT, outcome.code, outcome.text)
@@ -213,6 +246,19 @@ class _Worker(threading.Thread):
             result = run.retry_later(item, outcome.code, outcome.text)
         run.journal.finished(result)
         return result
+
+    def _outgoing(self, item: Claimed) -> Outgoing:
+        run = self.run_
+        return Outgoing(
+            run.addressing.envelope_from(item.delivery_id),
+            item.email,
+            run.prepared.for_recipient(run.addressing.recipient(item)),
+            _utf8_local(item.email),
+        )
+
+
+def _utf8_local(address: str) -> bool:
+    return not address.rpartition("@")[0].isascii()
 
 
 class SendRun:
@@ -284,6 +330,14 @@ class SendRun:
                     return self._ready.popleft()
                 self._idle.notify()
                 self._work.wait()
+
+    def next_item_nowait(self) -> Claimed | None:
+        """The next delivery if one is ready now; never waits for a claim."""
+        with self._lock:
+            if self.stopping.is_set() or self._closing or not self._ready:
+                return None
+            self._busy += 1
+            return self._ready.popleft()
 
     def done(self, result: Result | None) -> None:
         with self._lock:

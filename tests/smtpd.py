@@ -77,7 +77,7 @@ class SmtpTestServer:
         port: int = 0,  # 0: a free port
         maildir: Path | None = None,
         smtputf8: bool = True,
-        pipelining: bool = False,
+        pipelining: bool = True,  # as Postfix and the big providers advertise it
         tls: bool = False,  # offer STARTTLS with a trustme certificate (see ca_file)
         implicit_tls: bool = False,  # TLS from the first byte (smtps://); fixed at start
         require_auth: tuple[str, str] | None = None,

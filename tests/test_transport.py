@@ -20,6 +20,7 @@ import pytest
 from isamail.errors import SmtpError
 from isamail.transport import Connection
 from isamail.transport.smtp import (
+    Outgoing,
     SmtpConnection,
     SmtpEndpoint,
     _dot_stuffed,
@@ -112,6 +113,91 @@ def test_connection_is_reused_for_many_messages(server: SmtpTestServer) -> None:
     assert server.connections == 1
     assert len(server.messages) == 50
     assert set(server.by_recipient()) == {f"leser{i}@stadt.example" for i in range(50)}
+
+
+# --- pipelining across transactions ----------------------------------------------------
+
+
+def wait_for(condition: object, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "the server did not get there in time"
+        time.sleep(0.01)
+
+
+def outgoing(recipient: str) -> Outgoing:
+    return Outgoing(SENDER, recipient, make_message(recipient))
+
+
+def test_next_envelope_goes_out_with_the_content() -> None:
+    with SmtpTestServer(pipelining=True) as server, connect(server) as conn:
+        eins, zwei = outgoing("eins@stadt.example"), outgoing("zwei@stadt.example")
+        assert conn.send(eins.envelope_from, eins.recipient, eins.message, then=zwei).ok
+        # The server has the second DATA before the second send() is called.
+        wait_for(lambda: server.data_commands == 2)
+        assert [m.rcpt_tos for m in server.messages] == [["eins@stadt.example"]]
+        assert conn.send(zwei.envelope_from, zwei.recipient, zwei.message).ok
+        assert conn.sent_count == 2
+    assert [m.rcpt_tos for m in server.messages] == [["eins@stadt.example"], ["zwei@stadt.example"]]
+    assert [m.data for m in server.messages] == [eins.message, zwei.message]
+    assert server.connections == 1
+
+
+def test_closing_with_an_envelope_ahead_delivers_nothing_for_it() -> None:
+    with SmtpTestServer(pipelining=True) as server:
+        conn = connect(server)
+        eins, zwei = outgoing("eins@stadt.example"), outgoing("zwei@stadt.example")
+        assert conn.send(eins.envelope_from, eins.recipient, eins.message, then=zwei).ok
+        wait_for(lambda: server.data_commands == 2)
+        conn.close()  # no QUIT: it would become the text of zwei's message
+        assert not conn.alive
+        with connect(server) as again:
+            assert again.send(SENDER, "drei@stadt.example", make_message()).ok
+        wait_for(lambda: len(server.messages) == 2)
+    assert [m.rcpt_tos for m in server.messages] == [["eins@stadt.example"], ["drei@stadt.example"]]
+
+
+def test_send_must_follow_with_the_announced_message() -> None:
+    with SmtpTestServer(pipelining=True) as server:
+        conn = connect(server)
+        eins, zwei = outgoing("eins@stadt.example"), outgoing("zwei@stadt.example")
+        assert conn.send(eins.envelope_from, eins.recipient, eins.message, then=zwei).ok
+        with pytest.raises(RuntimeError):
+            conn.send(SENDER, "drei@stadt.example", make_message())
+        assert not conn.alive
+        conn.close()
+    assert [m.rcpt_tos for m in server.messages] == [["eins@stadt.example"]]
+
+
+def test_a_refused_recipient_does_not_send_the_next_envelope() -> None:
+    server = SmtpTestServer(pipelining=True, reject_rcpt={"weg@stadt.example"})
+    with server, connect(server) as conn:
+        weg, zwei = outgoing("weg@stadt.example"), outgoing("zwei@stadt.example")
+        refused = conn.send(weg.envelope_from, weg.recipient, weg.message, then=zwei)
+        assert (refused.status, refused.code, refused.stage) == ("permanent", 550, "rcpt")
+        # Nothing was written ahead, so any next message may follow.
+        assert conn.send(SENDER, "drei@stadt.example", make_message()).ok
+        assert conn.send(zwei.envelope_from, zwei.recipient, zwei.message).ok
+    assert [m.rcpt_tos for m in server.messages] == [["drei@stadt.example"], ["zwei@stadt.example"]]
+
+
+def test_a_drop_with_an_envelope_ahead_loses_nothing() -> None:
+    with SmtpTestServer(pipelining=True, drop_in_data_every=2) as server:
+        a, b, c = (outgoing(f"{n}@stadt.example") for n in ("a", "b", "c"))
+        conn = connect(server)
+        assert conn.send(a.envelope_from, a.recipient, a.message, then=b).ok
+        lost = conn.send(b.envelope_from, b.recipient, b.message, then=c)
+        assert lost.status == "connection_lost" and not conn.alive
+        conn.close()
+        server.drop_in_data_every = None
+        with connect(server) as conn:
+            assert conn.send(b.envelope_from, b.recipient, b.message, then=c).ok
+            assert conn.send(c.envelope_from, c.recipient, c.message).ok
+    assert [m.rcpt_tos for m in server.messages] == [
+        ["a@stadt.example"],
+        ["b@stadt.example"],
+        ["c@stadt.example"],
+    ]
 
 
 def test_smtp_connection_satisfies_the_protocol(smtp_server: SmtpTestServer) -> None:
