@@ -8,9 +8,13 @@ is plain, aligned text. ``--json`` and ``--csv`` carry the same numbers.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -22,10 +26,9 @@ from isamail.cli.state import project
 from isamail.errors import IsamailError
 
 if TYPE_CHECKING:
-    from isamail.reports import (
-        EditionReport,
-        IssueDetail,
-    )
+    from isamail.config import Settings
+    from isamail.db.readonly import ReadOnlyDatabase
+    from isamail.reports import DeliveryRow, EditionReport, IssueDetail
 
 _STATE_DE = {
     "sent": "versandt",
@@ -68,6 +71,7 @@ _DELIVERY_CSV = (
     "sent_at",
 )
 BAR_WIDTH = 40
+BATCH_ROWS = 5000
 
 
 def report(
@@ -88,15 +92,24 @@ def report(
     ISSUE: Zahlen nach Zustand, Gründe mit den Antworten der Server, Empfänger-Domains,
     möglicherweise doppelt Versandtes, Versand über die Zeit und was noch wartet.
     """
-    from isamail.csvfiles import spreadsheet_safe
-    from isamail.reports import edition_reports, edition_summary, issue_detail, iter_deliveries
+    # The report runs without SQLAlchemy, on the database's own driver: it must answer
+    # in under a second over a million deliveries, start-up included (isamail.db.readonly).
+    from isamail.db.readonly import read_only
 
     if as_json and as_csv:
         raise IsamailError("Entweder --json oder --csv, nicht beides.")
-    proj = project(ctx)
-    engine, settings = proj.engine, proj.settings
+    settings = project(ctx).settings
+    with read_only(settings.database_url) as db:
+        _report(db, settings, issue, as_json=as_json, as_csv=as_csv)
+
+
+def _report(
+    db: ReadOnlyDatabase, settings: Settings, issue: str | None, *, as_json: bool, as_csv: bool
+) -> None:
+    from isamail.reports import edition_reports, edition_summary, issue_detail, iter_deliveries
+
     if issue is None:
-        reports = edition_reports(engine, settings=settings)
+        reports = edition_reports(db, settings=settings)
         if as_json:
             output.print_json([r.as_json() for r in reports])
         elif as_csv:
@@ -108,24 +121,53 @@ def report(
                 output.say(escape(f"Warnung: {warning}"))
         return
     if as_csv:
-        edition_summary(engine, issue)  # an unknown issue fails before the CSV header
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(_DELIVERY_CSV)
-        for row in iter_deliveries(engine, issue):
-            email, status, code, reply, dup, kind, sent_at = row
-            safe_email, safe_reply = spreadsheet_safe(email or ""), spreadsheet_safe(reply)
-            writer.writerow(
-                [safe_email, status, code or "", safe_reply, int(dup), kind or "", sent_at or ""]
-            )
+        edition_summary(db, issue)  # an unknown issue fails before the CSV header
+        _write(",".join(_DELIVERY_CSV) + "\n")
+        for batch in _in_batches(iter_deliveries(db, issue)):
+            _write(_deliveries_csv(batch))
         return
-    detail = issue_detail(engine, issue, settings=settings)
+    detail = issue_detail(db, issue, settings=settings)
     if as_json:
-        _detail_json(engine, issue, detail)
+        _detail_json(db, issue, detail)
         return
     _detail_tables(detail)
 
 
 # --- output helpers -------------------------------------------------------------------
+
+
+def _in_batches(rows: Iterator[DeliveryRow]) -> Iterator[list[DeliveryRow]]:
+    """Rows a few thousand at a time, each batch written to stdout as one string: one write
+    per row costs a system call each where stdout is unbuffered (PYTHONUNBUFFERED, some
+    service managers), seconds for an edition of 200,000."""
+    while batch := list(islice(rows, BATCH_ROWS)):
+        yield batch
+
+
+# what makes the csv module quote a field (besides the comma); lines with none of them
+# are joined directly, five times faster than csv.writer and, a test shows, the same
+_CSV_QUOTED = re.compile('["\r\n]')
+
+
+def _deliveries_csv(batch: list[DeliveryRow]) -> str:
+    """The CSV lines of ``batch``, as csv.writer writes them."""
+    from isamail.csvfiles import spreadsheet_safe as safe
+
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    for email, status, code, reply, dup, kind, at in batch:
+        fields = (safe(email or ""), status, str(code or ""), safe(reply), "1" if dup else "0")
+        line = ",".join((*fields, kind or "", at or ""))
+        if line.count(",") == len(_DELIVERY_CSV) - 1 and not _CSV_QUOTED.search(line):
+            text.write(line + "\n")
+        else:
+            writer.writerow((*fields, kind or "", at or ""))
+    return text.getvalue()
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
@@ -193,20 +235,17 @@ def _editions_csv(reports: list[EditionReport]) -> None:
 # --- one edition ----------------------------------------------------------------------
 
 
-def _detail_json(engine: Any, issue: str, detail: IssueDetail) -> None:
+def _detail_json(db: ReadOnlyDatabase, issue: str, detail: IssueDetail) -> None:
     """The report as one JSON object whose ``deliveries`` are streamed, not held in memory."""
-    from isamail.reports import delivery_entry, iter_deliveries
+    from isamail.reports import delivery_json, iter_deliveries
 
     head = json.dumps(detail.as_json(), ensure_ascii=False, indent=2)
-    out = sys.stdout
-    out.write(head[: head.rindex("}")].rstrip() + ',\n  "deliveries": [')
-    first = True
-    for row in iter_deliveries(engine, issue):
-        item = delivery_entry(row)
-        out.write(("\n    " if first else ",\n    ") + json.dumps(item, ensure_ascii=False))
-        first = False
-    out.write("\n  ]\n}\n" if not first else "]\n}\n")
-    out.flush()
+    _write(head[: head.rindex("}")].rstrip() + ',\n  "deliveries": [')
+    separator = "\n    "
+    for batch in _in_batches(iter_deliveries(db, issue)):
+        _write(separator + ",\n    ".join(map(delivery_json, batch)))
+        separator = ",\n    "
+    _write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
 
 
 def _detail_tables(detail: IssueDetail) -> None:

@@ -19,13 +19,13 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from isamail.config import redact_url
+from isamail.db import SCHEMA_HEAD, SQLITE_BUSY_TIMEOUT_MS
 from isamail.errors import DatabaseError
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def make_engine(url: str, *, migrate: bool = True) -> Engine:
@@ -101,12 +101,6 @@ def read_session(engine: Engine) -> Iterator[Session]:
     # closing (not rolling back) ends the transaction and leaves loaded objects readable
     with Session(bind, expire_on_commit=False) as session:
         yield session
-
-
-# The newest migration. Every command opens the database and checks its schema; comparing
-# with this constant needs neither Alembic nor the migration scripts (half a second at
-# start-up). A test holds it equal to Alembic's head.
-SCHEMA_HEAD = "0005"
 
 
 def _alembic_config(engine: Engine) -> AlembicConfig:
