@@ -153,14 +153,16 @@ class _Worker(threading.Thread):
     def run(self) -> None:
         run = self.run_
         item = run.next_item()
+        outgoing = self._outgoing(item) if item is not None else None
         try:
-            while item is not None:
+            while item is not None and outgoing is not None:
                 # The next item is taken before this one goes out, so that its envelope
                 # can travel with this message's content (see transport.smtp).
                 following = run.next_item_nowait() if self._may_pipeline() else None
+                then = self._outgoing(following) if following is not None else None
                 result: Result | None = None
                 try:
-                    result = self._deliver(item, following)
+                    result = self._deliver(item, outgoing, then)
                 finally:
                     # None (a bug in _deliver) leaves the delivery claimed: finish_run
                     # puts it back in the queue.
@@ -169,8 +171,11 @@ class _Worker(threading.Thread):
                     # Taken but not begun: not in flight, so Ctrl-C does not wait for it;
                     # still claimed, so finish_run puts it back in the queue.
                     run.done(None)
-                    following = None
-                item = following if following is not None else run.next_item()
+                    following = then = None
+                if following is None:
+                    following = run.next_item()
+                    then = self._outgoing(following) if following is not None else None
+                item, outgoing = following, then
         finally:
             if self.connection is not None:
                 self.connection.close()
@@ -204,7 +209,7 @@ class _Worker(threading.Thread):
                 run.stopping.wait(min(run.options.first_retry, 2.0) * (attempt + 1))
         return None
 
-    def _deliver(self, item: Claimed, following: Claimed | None = None) -> Result:
+    def _deliver(self, item: Claimed, outgoing: Outgoing, then: Outgoing | None) -> Result:
         run = self.run_
         if self.connection is not None and (
             self.connection.sent_count >= run.options.messages_per_connection
@@ -217,17 +222,16 @@ class _Worker(threading.Thread):
             if self.connection is None:
                 run.server_gone.set()
                 return run.retry_later(item, None, run.last_connect_error or "Server weg")
-        recipient = run.addressing.recipient(item)
-        data = run.prepared.for_recipient(recipient)
-        envelope_from = run.addressing.envelope_from(item.delivery_id)
+        envelope_from = outgoing.envelope_from
         run.limiter.wait(run.stopping)
         run.journal.started(item.delivery_id)
         outcome: SendOutcome = self.connection.send(
             envelope_from,
-            item.email,
-            data,
-            smtputf8=_utf8_local(item.email),
-            then=self._outgoing(following) if following is not None else None,
+            outgoing.recipient,
+            outgoing.message,
+            smtputf8=outgoing.smtputf8,
+            stuffed=outgoing.stuffed,
+            then=then,
         )
         if outcome.status == "sent":
             result = Result(item.delivery_id, DeliveryStatus.SENT, outcome.code, outcome.text)
@@ -252,13 +256,10 @@ class _Worker(threading.Thread):
         return Outgoing(
             run.addressing.envelope_from(item.delivery_id),
             item.email,
-            run.prepared.for_recipient(run.addressing.recipient(item)),
-            _utf8_local(item.email),
+            run.prepared.smtp_data(run.addressing.recipient(item)),
+            smtputf8=not item.email.rpartition("@")[0].isascii(),
+            stuffed=True,
         )
-
-
-def _utf8_local(address: str) -> bool:
-    return not address.rpartition("@")[0].isascii()
 
 
 class SendRun:

@@ -40,8 +40,11 @@ def _keyed(secret: str, purpose: str) -> hmac.HMAC:
 def _mac(secret: str, purpose: str, value: str) -> str:
     mac = _keyed(secret, purpose).copy()
     mac.update(value.encode())
-    # lower-case base32: survives mail servers that fold the case of local parts
-    return base64.b32encode(mac.digest()).decode("ascii").lower()[:_MAC_CHARS]
+    # lower-case base32: survives mail servers that fold the case of local parts. Only the
+    # bytes that make the kept characters are encoded (5 bits a character): the same
+    # token, for a third of base64's pure-Python base32 work, twice per message sent.
+    digest = mac.digest()[: _MAC_CHARS * 5 // 8]
+    return base64.b32encode(digest).decode("ascii").lower()
 
 
 def _make(secret: str, purpose: str, ident: int) -> str:

@@ -6,6 +6,7 @@ import email
 import email.policy
 import random
 import re
+from dataclasses import replace
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from pathlib import Path
@@ -38,6 +39,7 @@ from isamail.compose.texts import TEXTS
 from isamail.config import Settings, load_settings
 from isamail.errors import IsamailError
 from isamail.issues import load_issue
+from isamail.transport.smtp import _dot_stuffed
 from tests.test_issues import CORPUS, CORPUS_ISSUES, make_issue
 
 BASE = "https://newsletter.isa-portal.de"
@@ -424,6 +426,32 @@ def test_fast_message_equals_reference(
     assert recipient.email in got["text/plain"]
     assert not any(p in got["text/html"] + got["text/plain"] for p in PLACEHOLDERS)
     assert fast["Message-ID"] == recipient.message_id
+
+
+def without_date(data: bytes) -> bytes:
+    return re.sub(rb"^Date: [^\r]*\r\n", b"", data)
+
+
+def test_smtp_data_is_the_message_dot_stuffed(
+    settings: Settings, rendered_corpus: dict[str, RenderedIssue]
+) -> None:
+    """The payload stuffed piece by piece equals the whole message stuffed by the SMTP
+    transport, for every corpus issue and for text full of dots at line starts, also
+    right before and after the per-recipient values."""
+    dotty = "\n".join(
+        [".Punkt am Anfang", "..zwei", ".", f".{UNSUBSCRIBE_URL}", f"{RECIPIENT_EMAIL}", ".Ende"]
+    )
+    issues = [*rendered_corpus.values()]
+    issues.append(replace(issues[0], text=dotty + "\n", html=f"<p>\n{dotty}\n</p>"))
+    issues.append(replace(issues[0], text=dotty, html=f".{UNSUBSCRIBE_URL}"))
+    dotted = Recipient(".a@b.example", ".Punkt", f"{BASE}/u/.t", "mailto:u@x", "<a.b@c>")
+    for rendered in issues:
+        prepared = PreparedMessage.prepare(rendered, settings, list_name="isa")
+        for recipient in [*RECIPIENTS, dotted]:
+            payload = prepared.smtp_data(recipient)
+            whole = _dot_stuffed(prepared.for_recipient(recipient))
+            assert without_date(payload) == without_date(whole)
+    assert b"\r\n..Punkt am Anfang\r\n" in payload and payload.endswith(b"\r\n.\r\n")
 
 
 def test_raw_bytes_follow_the_rules(prepared: PreparedMessage) -> None:

@@ -143,8 +143,11 @@ class Outgoing:
 
     envelope_from: str
     recipient: str
-    message: bytes  # RFC 5322, CRLF line endings, not dot-stuffed
+    message: bytes  # RFC 5322 with CRLF line endings; see ``stuffed``
     smtputf8: bool = False
+    # True: ``message`` is already DATA's payload, dot-stuffed and ended by CRLF.CRLF
+    # (PreparedMessage.smtp_data), so the transport sends it as it is.
+    stuffed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,12 +195,14 @@ class SmtpConnection:
         message: bytes,
         *,
         smtputf8: bool = False,
+        stuffed: bool = False,
         then: Outgoing | None = None,
     ) -> SendOutcome:
         """Deliver ``message`` (RFC 5322, CRLF line endings, not dot-stuffed) to one recipient.
 
         SMTPUTF8 is also used, without being asked for, when an address has a
-        non-ASCII local part: there is no other way to send to it.
+        non-ASCII local part: there is no other way to send to it. With ``stuffed``
+        the message is already DATA's payload (dot-stuffed, ended by CRLF.CRLF).
 
         ``then`` is the message the caller sends next on this connection: with
         PIPELINING its envelope goes out with this message's content, and the next
@@ -214,9 +219,9 @@ class SmtpConnection:
             return envelope
         try:
             if self.supports_pipelining:
-                outcome = self._pipelined(envelope, ahead is not None, message, then)
+                outcome = self._pipelined(envelope, ahead is not None, message, stuffed, then)
             else:
-                outcome = self._stepwise(envelope, message)
+                outcome = self._stepwise(envelope, message, stuffed)
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             # SMTPResponseException is an OSError too; any of them leaves the session
             # in an unknown state, so the caller must reopen and retry.
@@ -248,17 +253,22 @@ class SmtpConnection:
             commands.encode("utf-8" if smtputf8 else "ascii"),
         )
 
-    def _stepwise(self, envelope: _Envelope, message: bytes) -> SendOutcome:
+    def _stepwise(self, envelope: _Envelope, message: bytes, stuffed: bool) -> SendOutcome:
         stages: tuple[Stage, ...] = ("mail", "rcpt", "data")
         for stage, line in zip(stages, envelope.commands.split(b"\r\n"), strict=False):
             self._socket().sendall(line + b"\r\n")
             code, reply = self._smtp.getreply()
             if code // 100 != (3 if stage == "data" else 2):
                 return self._failed(stage, code, reply)
-        return self._data(message, None)
+        return self._data(message, stuffed, None)
 
     def _pipelined(
-        self, envelope: _Envelope, written: bool, message: bytes, then: Outgoing | None
+        self,
+        envelope: _Envelope,
+        written: bool,
+        message: bytes,
+        stuffed: bool,
+        then: Outgoing | None,
     ) -> SendOutcome:
         """RFC 2920: MAIL, RCPT and DATA in one packet, replies read in order."""
         if not written:
@@ -273,7 +283,8 @@ class SmtpConnection:
                 failure = (stage, code, reply)
         if failure is None:
             following = self._envelope(then) if then is not None else None
-            return self._data(message, following if isinstance(following, _Envelope) else None)
+            ahead = following if isinstance(following, _Envelope) else None
+            return self._data(message, stuffed, ahead)
         if code == 354:
             # The server took DATA although the envelope failed; an empty message
             # ends it, and the server must refuse that for lack of recipients.
@@ -281,8 +292,8 @@ class SmtpConnection:
             self._smtp.getreply()
         return self._failed(*failure)
 
-    def _data(self, message: bytes, following: _Envelope | None) -> SendOutcome:
-        payload = _dot_stuffed(message)
+    def _data(self, message: bytes, stuffed: bool, following: _Envelope | None) -> SendOutcome:
+        payload = message if stuffed else _dot_stuffed(message)
         if following is not None:
             payload += following.commands
         self._socket().sendall(payload)
