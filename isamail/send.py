@@ -13,12 +13,13 @@ from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 
 from isamail import queue
+from isamail.compose.background import Composition, compose_source, start_composition
 from isamail.compose.message import PreparedMessage, Recipient, make_message_id
-from isamail.compose.render import RenderedIssue, compose_issue
+from isamail.compose.render import RenderedIssue
 from isamail.context import Project
 from isamail.db.engine import read_session
 from isamail.errors import IsamailError
-from isamail.issues.parse import load_issue, resolve_issue, source_hash
+from isamail.issues.parse import resolve_issue
 from isamail.lists import get_list
 from isamail.queue import Claimed, Recovery
 from isamail.sender import Addressing, RunSummary, SendOptions, SendRun
@@ -63,17 +64,22 @@ class SendReport:
 
 def _render(project: Project, issue: str) -> tuple[RenderedIssue, str]:
     path = resolve_issue(project.issues_dir, issue)
-    parsed = load_issue(path)
-    return compose_issue(parsed, project.settings, project.templates_dir), source_hash(path)
+    return compose_source(path, project.settings, project.templates_dir)
 
 
-def plan_send(project: Project, issue: str, lists: list[str]) -> SendPlan:
+def plan_send(
+    project: Project, issue: str, lists: list[str], *, composition: Composition | None = None
+) -> SendPlan:
+    """What a send would do. ``composition``: the issue already being composed (see
+    compose.background; the CLI starts it before importing this module)."""
     settings = project.settings
     settings.require("secret_key", "keine Abmeldelinks signieren und daher")
     smtp_url = settings.require("smtp_url", "ohne SMTP-Server nicht senden; sie")
     if not lists:
         raise IsamailError("Welche Liste? Geben Sie mindestens ein --list an.")
-    rendered, hash_ = _render(project, issue)
+    if composition is None:
+        composition = start_composition(project, issue)
+    rendered, hash_ = composition.result()
     engine = project.engine
     with read_session(engine) as session:
         list_ids = [int(get_list(session, name).id or 0) for name in lists]

@@ -50,10 +50,15 @@ def send(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Ohne Rückfrage senden.")] = False,
 ) -> None:
     """Verschickt eine Ausgabe an alle bestätigten Abonnenten der Listen; fortsetzbar."""
+    from isamail.compose.background import start_composition
+
+    proj = project(ctx)
+    # Composing starts first, in a child process, so that it runs while the database
+    # layer is imported below (compose.background).
+    composition = None if to else start_composition(proj, issue)
     from isamail.send import dry_run, plan_send, send_test_copy
     from isamail.sender import SendOptions
 
-    proj = project(ctx)
     if to:
         outcome = send_test_copy(proj, issue, to)
         if outcome.ok:
@@ -61,7 +66,7 @@ def send(
             return
         output.fail(f"Testexemplar an {to} abgelehnt: {outcome.code} {outcome.text}")
         raise typer.Exit(ExitCode.USER_ERROR)
-    plan = plan_send(proj, issue, lists or [])
+    plan = plan_send(proj, issue, lists or [], composition=composition)
     t = output.table("", "", title=f"Versand von {issue}")
     t.add_row("Betreff", plan.rendered.subject)
     t.add_row("Listen", ", ".join(plan.lists))
