@@ -7,8 +7,8 @@ forks before it imports the database layer, the child composes and hands back th
 pickled result through a pipe, and the parent imports meanwhile (bench/bench_send.py).
 
 Where fork does not exist, where other threads run, or where the child fails for any
-reason other than a problem in the issue, the issue is composed in this process: the result, and any error, is
-then exactly what composing in-process gives.
+reason other than a problem in the issue, the issue is composed in this process: the
+result, and any error, is then exactly what composing in-process gives.
 """
 
 from __future__ import annotations
