@@ -9,7 +9,7 @@ Two addresses are the same subscriber when their lower-cased forms match
 Validation is email-validator's. It costs about 46 µs an address, too much for
 an import of 100,000 rows, so plain ASCII addresses that are valid by a strict
 pattern (a subset of what email-validator accepts; a test holds the two
-together) skip it.
+together) skip it, and email-validator is imported only when an address needs it.
 """
 
 from __future__ import annotations
@@ -20,17 +20,15 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
-
 from isamail.errors import InvalidAddress
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _PLAIN_ASCII = re.compile(
     rf"{_ATEXT}(?:\.{_ATEXT})*@(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+[a-z]{{2,63}}"
 )
-# email-validator's special-use names are all single labels (test, local, ...), so the
-# top-level label decides; a test fails if a multi-label name ever appears there.
-_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+# email-validator's SPECIAL_USE_DOMAIN_NAMES, copied so that the fast path needs no import of
+# it; a test holds the two equal. They are all single labels, so the top-level label decides.
+_SPECIAL_USE = frozenset(("arpa", "invalid", "local", "localhost", "onion", "test"))
 # Characters trimmed from both ends: spaces, tabs, no-break spaces, zero-width ones, and the
 # angle brackets of "<a@b.example>" as pasted from a mail client.
 _TRIM = " \t\r\n\u00a0\u2007\u202f\u200b\ufeff<>"
@@ -59,7 +57,7 @@ def normalise(raw: str) -> Address:
         raise InvalidAddress(f"„{text}“ ist keine E-Mail-Adresse (kein @)")
     candidate = f"{local}@{domain.lower()}"
     email = candidate if _fast_valid(candidate) else _validated(candidate)
-    return Address(email=email, key=address_key(email))
+    return Address(email, address_key(email))
 
 
 def address_key(email: str) -> str:
@@ -85,6 +83,8 @@ def _fast_valid(candidate: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _validated(candidate: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(candidate, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as exc:

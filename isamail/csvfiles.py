@@ -12,11 +12,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from isamail.errors import ImportFileError
 
@@ -76,10 +78,30 @@ _ALIAS_TO_FIELD = {
 }
 
 
-@dataclass(frozen=True)
-class Row:
+class Fields(NamedTuple):
+    """A row's canonical fields (HEADER_ALIASES but "ignored"), stripped; "" where the file
+    has no such column or the cell is empty. A tuple rather than a dict: one itemgetter call
+    picks it from the cells, for each of an import's 100,000 rows."""
+
+    email: str
+    first_name: str
+    last_name: str
+    name: str
+    organisation: str
+    city: str
+    country: str
+    language: str
+    unsubscribed_at: str
+    cleaned_at: str
+    optin_time: str
+    optin_ip: str
+    confirm_time: str
+    confirm_ip: str
+
+
+class Row(NamedTuple):
     line: int  # the line the record starts on (the header is line 1)
-    values: dict[str, str]  # canonical fields, stripped, only the non-empty ones
+    values: Fields
     extra: dict[str, str]  # other non-empty columns, by their header
     raw: list[str]  # the cells as read, for the rejects file
 
@@ -95,34 +117,39 @@ class Table:
     _text: IO[str]
 
     def rows(self) -> Iterator[Row]:
-        # per column: (True, field) for a known field, (False, header) for another named
-        # column, None for one to drop; worked out once, since this runs for every cell
-        targets: list[tuple[bool, str] | None] = [
-            None
-            if field == "ignored" or (field is None and not header.strip())
-            else (True, field)
-            if field is not None
-            else (False, header.strip())
-            for field, header in zip(self.fields, self.headers, strict=True)
+        # Which column is what is worked out once; a row then takes a few C-level calls
+        # unless it has a spreadsheet-safe apostrophe or a field in two columns.
+        width = len(self.headers)
+        columns = [[i for i, f in enumerate(self.fields) if f == name] for name in Fields._fields]
+        pick: Callable[[list[str]], tuple[str, ...]]
+        if all(len(c) <= 1 for c in columns):
+            # a field the file lacks reads the "" appended to every row
+            pick = itemgetter(*(c[0] if c else width for c in columns))
+        else:
+            # a field named by two columns (say "E-Mail" and "Mail"): the first non-empty one
+            def pick(cut: list[str]) -> tuple[str, ...]:
+                return tuple(next((cut[i] for i in c if cut[i]), "") for c in columns)
+
+        named = [
+            (i, header.strip())
+            for i, (field, header) in enumerate(zip(self.fields, self.headers, strict=True))
+            if field is None and header.strip()
         ]
+        padding = [""] * width
+        strip = str.strip
+        make = Fields._make
         line = 2
         reader = self._reader
         for cells in reader:
             start, line = line, reader.line_num + 1  # type: ignore[attr-defined]
-            values: dict[str, str] = {}
-            extra: dict[str, str] = {}
-            for target, cell in zip(targets, cells, strict=False):
-                value = cell.strip()
-                if not value or target is None:
-                    continue
-                if value[0] == "'":
-                    value = from_spreadsheet_safe(value)
-                known, name = target
-                if known:
-                    values.setdefault(name, value)
-                else:
-                    extra[name] = value
-            if values or extra:
+            # short rows count as empty cells; cells past the header have no name and go
+            cut = list(map(strip, cells if len(cells) == width else (cells + padding)[:width]))
+            if "'" in "".join(cut):
+                cut = [from_spreadsheet_safe(c) if c[:1] == "'" else c for c in cut]
+            cut.append("")
+            values = make(pick(cut))
+            extra = {header: value for i, header in named if (value := cut[i])} if named else {}
+            if extra or any(values):
                 yield Row(start, values, extra, cells)
 
     def close(self) -> None:
@@ -135,16 +162,15 @@ def open_table(path: Path) -> Table:
     except OSError as exc:
         raise ImportFileError(f"{path}: lässt sich nicht lesen ({exc.strerror}).") from None
     encoding = detect_encoding(data)
-    text = data.decode(encoding)
-    del data
-    header_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    # decoded as it is read: decoded at once (and copied into a StringIO), a file of 100,000
+    # rows was the import's largest object, tens of MB
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    header_line = stream.readline().lstrip("\ufeff")
+    if not header_line:
+        raise ImportFileError(f"{path}: die Datei ist leer.")
     delimiter = _detect_delimiter(header_line)
-    stream = io.StringIO(text.lstrip("\ufeff"), newline="")
-    reader = csv.reader(stream, delimiter=delimiter)
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise ImportFileError(f"{path}: die Datei ist leer.") from None
+    reader = csv.reader(itertools.chain([header_line], stream), delimiter=delimiter)
+    headers = next(reader)
     fields = [_ALIAS_TO_FIELD.get(_header_key(h)) for h in headers]
     if "email" not in fields:
         raise ImportFileError(

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from isamail.context import Project
 from isamail.db.engine import read_session
@@ -250,3 +250,182 @@ def test_excel_unicode_text_and_mailchimp_columns(
 
     with pytest.raises(Conflict, match="Sperrliste"):
         add_subscriber(isa.engine, "left@schaefer-praezision.example", "isa", confirmed=True)
+
+
+def test_fields_are_the_header_aliases_fields() -> None:
+    # the importer unpacks Fields by position: a field added to one must reach the other
+    from isamail.csvfiles import HEADER_ALIASES, Fields
+
+    assert set(Fields._fields) == set(HEADER_ALIASES) - {"ignored"}
+
+
+def _write_csv(path: Path, lines: list[str]) -> Path:
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def test_second_email_column_short_rows_and_unknown_columns(isa: Project, tmp_path: Path) -> None:
+    path = _write_csv(
+        tmp_path / "zwei-spalten.csv",
+        [
+            "E-Mail;Mail;Vorname;Nachname;Abteilung;Status",
+            ";erste@wfg-aachen.example;Erika;Erste;Presse;confirmed",
+            "zweite@wfg-aachen.example;andere@wfg-aachen.example;Zoe",  # short row
+            "dritte@wfg-aachen.example;;;;;;überzählig",  # a cell past the header
+            ";;;;;confirmed",  # only an ignored column: not a row
+        ],
+    )
+    report = import_subscribers(isa.engine, path, "isa", confirmed=True)
+    assert (report.rows, report.added, report.rejected) == (3, 3, 0)
+    with read_session(isa.engine) as session:
+        people = {s.email: s for s in session.exec(select(Subscriber))}
+    assert set(people) == {
+        "erste@wfg-aachen.example",
+        "zweite@wfg-aachen.example",
+        "dritte@wfg-aachen.example",
+    }
+    assert people["erste@wfg-aachen.example"].name == "Erika Erste"
+    assert people["erste@wfg-aachen.example"].attributes == {"Abteilung": "Presse"}
+    assert people["zweite@wfg-aachen.example"].name == "Zoe"
+    assert people["dritte@wfg-aachen.example"].attributes == {}
+
+
+def test_small_chunks_give_every_person_one_subscription_and_one_event(
+    isa: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import isamail.importer as importer
+
+    # chunk borders fall between duplicates and rejected rows of the file
+    monkeypatch.setattr(importer, "CHUNK", 7)
+    report = import_subscribers(isa.engine, DATA / "subscribers-excel-de.csv", "isa")
+    assert counts(report) == {
+        "added": 104,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "rejected": 8,
+        "duplicates": 6,
+    }
+    with read_session(isa.engine) as session:
+        people = set(session.exec(select(Subscriber.id)))
+        subscribed = list(session.exec(select(Subscription.subscriber_id)))
+        consented = list(session.exec(select(ConsentEvent.subscriber_id)))
+    assert len(people) == len(subscribed) == len(consented) == 104
+    assert set(subscribed) == set(consented) == people
+    again = import_subscribers(isa.engine, DATA / "subscribers-excel-de.csv", "isa")
+    assert (again.unchanged, again.added, again.updated) == (104, 0, 0)
+
+
+def test_update_changes_what_the_file_says_and_keeps_the_rest(isa: Project, tmp_path: Path) -> None:
+    first = _write_csv(
+        tmp_path / "erst.csv",
+        ["email;name;city;language", "a.weber@stadt-mainz.example;Anna Weber;Mainz;englisch"],
+    )
+    later = _write_csv(
+        tmp_path / "spaeter.csv",
+        ["email;city;country", "A.Weber@Stadt-Mainz.example;Wiesbaden;de"],
+    )
+    import_subscribers(isa.engine, first, "isa", confirmed=True)
+    report = import_subscribers(isa.engine, later, "isa", confirmed=True)
+    assert (report.updated, report.unchanged, report.added) == (1, 0, 0)
+    with read_session(isa.engine) as session:
+        person = session.exec(select(Subscriber)).one()
+    assert (person.email, person.name, person.language) == (
+        "a.weber@stadt-mainz.example",
+        "Anna Weber",
+        "en",
+    )
+    assert (person.city, person.country) == ("Wiesbaden", "DE")
+    assert import_subscribers(isa.engine, later, "isa", confirmed=True).unchanged == 1
+
+
+def test_each_new_person_gets_their_own_consent_note_and_ip(isa: Project, tmp_path: Path) -> None:
+    path = _write_csv(
+        tmp_path / "mailchimp.csv",
+        [
+            "Email Address,CONFIRM_TIME,CONFIRM_IP",
+            "eins@wfg-fulda.example,2019-03-01 10:00:00,192.0.2.1",
+            "zwei@wfg-fulda.example,2019-04-02 11:00:00,192.0.2.2",
+            "drei@wfg-fulda.example,,",
+        ],
+    )
+    report = import_subscribers(isa.engine, path, "isa", confirmed=True, consent_note="Export")
+    assert report.added == 3
+    with read_session(isa.engine) as session:
+        events = session.exec(
+            select(Subscriber.email, ConsentEvent.ip, ConsentEvent.note).join(
+                ConsentEvent, col(ConsentEvent.subscriber_id) == Subscriber.id
+            )
+        ).all()
+    found = {email: (ip, note) for email, ip, note in events}
+    assert len(events) == 3
+    assert found["eins@wfg-fulda.example"][0] == "192.0.2.1"
+    assert "2019-03-01 10:00:00" in found["eins@wfg-fulda.example"][1]
+    assert found["zwei@wfg-fulda.example"][0] == "192.0.2.2"
+    assert "2019-04-02 11:00:00" in found["zwei@wfg-fulda.example"][1]
+    assert found["drei@wfg-fulda.example"] == (None, "Export")
+
+
+def test_export_saying_unsubscribed_ends_a_live_subscription(isa: Project, tmp_path: Path) -> None:
+    import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa", confirmed=True)
+    path = _write_csv(
+        tmp_path / "abmeldungen.csv",
+        ["Email Address,UNSUB_TIME", "Anna.Schmidt@WFG-Aachen.example,2020-01-01 00:00:00"],
+    )
+    report = import_subscribers(isa.engine, path, "isa", confirmed=True)
+    assert (report.skipped, report.updated, report.added) == (1, 0, 0)
+    with read_session(isa.engine) as session:
+        latest = session.exec(
+            select(Subscription.status, ConsentEvent.kind)
+            .join(Subscriber, col(Subscriber.id) == Subscription.subscriber_id)
+            .join(ConsentEvent, col(ConsentEvent.subscriber_id) == Subscriber.id)
+            .where(Subscriber.email == "Anna.Schmidt@wfg-aachen.example")
+            .order_by(col(ConsentEvent.id).desc())
+        ).first()
+    assert latest is not None
+    assert tuple(latest) == ("unsubscribed", "unsubscribed")
+    from isamail.errors import Conflict
+
+    with pytest.raises(Conflict, match="Sperrliste"):
+        add_subscriber(isa.engine, "anna.schmidt@wfg-aachen.example", "isa", confirmed=True)
+
+
+def test_database_errors_are_raised_as_sqlalchemy_errors(
+    isa: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from sqlalchemy.exc import DBAPIError
+
+    import isamail.importer as importer
+
+    # the CLI tells a database problem (a locked SQLite file, say) from a bug by
+    # SQLAlchemy's exception classes, which raw DBAPI errors would not be
+    broken = importer._Statements.INSERT_SUBSCRIBER.replace("city,", "no_such_column,")
+    monkeypatch.setattr(importer._Statements, "INSERT_SUBSCRIBER", broken)
+    with pytest.raises(DBAPIError, match="no_such_column"):
+        import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa")
+    assert gc.isenabled()
+    with read_session(isa.engine) as session:
+        assert session.exec(select(Subscriber)).all() == []
+
+
+def test_import_gives_back_the_sqlite_connection_as_it_found_it(isa: Project) -> None:
+    from contextlib import closing
+
+    import isamail.importer as importer
+    from isamail.db.engine import is_sqlite, unit_of_work
+    from isamail.db.models import utcnow
+
+    if not is_sqlite(isa.engine):
+        pytest.skip("the page cache is SQLite's")
+    with unit_of_work(isa.engine) as session:
+        connection = session.connection()
+
+        def cache_size() -> object:
+            return connection.exec_driver_sql("PRAGMA cache_size").scalar()
+
+        before = cache_size()
+        with closing(importer._Statements(session, 1, utcnow())):
+            assert cache_size() == -importer.SQLITE_CACHE_KIB != before
+        assert cache_size() == before
