@@ -23,6 +23,7 @@ import pytest
 from isamail.context import Project
 from isamail.importer import import_subscribers
 from isamail.lists import create_list
+from isamail.subscribers import add_subscriber
 from tests.conftest import DATA, Cli
 from tests.smtpd import Received, SmtpTestServer
 
@@ -116,6 +117,9 @@ def test_send_bounce_and_report(
     newsletter: Project, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rejected = lambda rcpt: rcpt.startswith("s")  # noqa: E731
+    long_domain = "wirtschaftsregion-suedschwarzwald-und-hochrhein.example"  # wider than 36
+    for i in range(12):  # enough to be among the top domains
+        add_subscriber(newsletter.engine, f"zz{i}@{long_domain}", "isa", confirmed=True)
     with SmtpTestServer(reject_rcpt=rejected) as server:
         monkeypatch.setenv("ISAMAIL_SMTP_URL", server.url)
         sent = cli("send", ISSUE, "--list", "isa", "--yes")
@@ -193,6 +197,15 @@ def test_send_bounce_and_report(
     assert "Fehler und Rückläufer" in detail_text.stdout
     assert "Empfänger-Domains" in detail_text.stdout
     assert "Versand über die Zeit" in detail_text.stdout
+    # one line per domain, a long one cut with "…" rather than folded into a second row
+    section = detail_text.stdout.split("Empfänger-Domains")[1].split("Versand über die Zeit")[0]
+    shown = [line.split()[0] for line in section.splitlines()[2:] if line.strip()]
+    assert len(shown) == len(detail["domains"])
+    assert f"{long_domain[:35]}…" in shown
+    for name, domain in zip(shown, detail["domains"], strict=True):
+        assert name == domain["domain"] or (
+            name.endswith("…") and domain["domain"].startswith(name[:-1])
+        )
 
 
 def test_waiting_recipients_and_resume_command(

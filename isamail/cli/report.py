@@ -323,6 +323,11 @@ def _domains(detail: IssueDetail) -> None:
         "#wartend",
         title="\nEmpfänger-Domains",
     )
+    # One line per domain: a long one ends in "…" rather than breaking into two rows
+    # that read as two domains (--json and --csv carry it whole).
+    domain = t.columns[0]
+    domain.overflow, domain.no_wrap = "ellipsis", True
+    domain.max_width = max(20, output.out.width - 44)  # what the six counts leave
     for d in detail.domains:
         t.add_row(
             d.domain,
