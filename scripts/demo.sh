@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 DEMO=demo
 PORT=${ISAMAIL_DEMO_SMTP_PORT:-2525}
+if [ -z "${ISAMAIL_DEMO_SMTP_PORT:-}" ] && (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null; then
+  # 2525 is taken (another SMTP server?): the demo must not send to it, so take a free port
+  PORT=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+fi
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
 isamail() { "$BIN/isamail" -p "$DEMO/project" "$@"; }
@@ -22,6 +26,10 @@ for _ in $(seq 50); do
   (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break
   sleep 0.1
 done
+if ! kill -0 "$SMTPD" 2>/dev/null; then
+  echo "Fehler: der Demo-SMTP-Server startet nicht auf 127.0.0.1:$PORT (ISAMAIL_DEMO_SMTP_PORT=… wählt einen anderen Port)." >&2
+  exit 1
+fi
 export ISAMAIL_SMTP_URL="smtp://127.0.0.1:$PORT"
 
 echo "== Verteiler und Abonnenten (Beispieldateien aus tests/data)"
