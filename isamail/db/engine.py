@@ -1,8 +1,11 @@
-"""Opening the database, migrating it, and the one place that opens transactions.
+"""Opening the database, migrating it, and the one place that opens write transactions.
 
 Service functions use ``unit_of_work(engine)`` for a short write transaction
 and ``read_session(engine)`` for queries; helpers take a session and never
-commit. On SQLite every write transaction starts with ``BEGIN IMMEDIATE`` so
+commit. (The one exception is ``report``, which reads on a plain DB-API
+connection without SQLAlchemy, see ``db/readonly.py``; where speed demands it,
+the importer and the send queue run plain SQL on the driver cursor, but inside
+these transactions.) On SQLite every write transaction starts with ``BEGIN IMMEDIATE`` so
 that two writers queue on the busy timeout instead of failing half-way with
 "database is locked" (datasette's habit).
 """
