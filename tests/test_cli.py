@@ -110,6 +110,9 @@ def test_import_of_unreadable_files_is_one_line(cli: Cli, tmp_path: Path) -> Non
     assert missing.exit_code in (1, 2) and "Traceback" not in missing.output
     unknown_list = cli("subscribers", "import", str(DATA / "subscribers.csv"), "--list", "nix")
     assert unknown_list.exit_code == 1 and "Die Liste „nix“ gibt es nicht" in unknown_list.stderr
+    # brackets in a message are text, not rich markup that would swallow them
+    bracketed = cli("subscribers", "import", str(tmp_path / "liste[alt].csv"), "--list", "isa")
+    assert bracketed.exit_code == 1 and "liste[alt].csv" in bracketed.stderr
 
 
 def test_add_ls_show_unsubscribe_forget(cli: Cli) -> None:

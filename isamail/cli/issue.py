@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from isamail.cli import output
 from isamail.cli.state import project
@@ -74,7 +75,7 @@ def check(ctx: typer.Context, name: IssueName, as_json: AsJson = False) -> None:
         for problem in problems:
             output.out.print(problem, markup=False)
         for warning in warnings:
-            output.err.print(f"[yellow]Warnung:[/] {warning}", markup=True, highlight=False)
+            output.err.print(f"[yellow]Warnung:[/] {escape(warning)}", markup=True, highlight=False)
         if problems:
             output.fail(f"Ausgabe {folder.name} hat {len(problems)} Fehler.")
         else:
@@ -128,7 +129,7 @@ def preview(
     paths["text"].write_text(text, encoding="utf-8")
     paths["eml"].write_bytes(message.for_recipient(recipient))
     for warning in size_warnings(rendered):
-        output.err.print(f"[yellow]Warnung:[/] {warning}", markup=True, highlight=False)
+        output.err.print(f"[yellow]Warnung:[/] {escape(warning)}", markup=True, highlight=False)
     if as_json:
         output.print_json({key: str(path) for key, path in paths.items()})
     else:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 out = Console(highlight=False)
@@ -35,6 +36,7 @@ def say(message: str) -> None:
 
 
 def fail(message: str, hint: str | None = None) -> None:
-    err.print(f"[bold red]Fehler:[/] {message}", markup=True, highlight=False)
+    # Messages quote file names and server replies; "[ssl]" in one is text, not markup.
+    err.print(f"[bold red]Fehler:[/] {escape(message)}", markup=True, highlight=False)
     if hint:
-        err.print(f"  {hint}")
+        err.print(f"  {hint}", markup=False)
