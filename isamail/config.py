@@ -63,6 +63,16 @@ def _http_url(v: str) -> str | None:
     parts = urlsplit(v)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "muss eine http(s)-Adresse sein, z. B. https://newsletter.isa-portal.de"
+    # The links go into every mail's List-Unsubscribe header, which takes plain ASCII.
+    if not v.isascii() or any(c in v for c in ' <>"\t'):
+        try:
+            host = parts.hostname.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = "xn--…"
+        return (
+            "darf nur ASCII-Zeichen ohne Leerzeichen enthalten: eine Domain mit Umlauten "
+            f"in ihrer xn--Form ({host}), Pfade prozentkodiert"
+        )
     return None
 
 

@@ -45,6 +45,11 @@ def test_relative_sqlite_url_lives_in_the_project(tmp_path: Path) -> None:
         ("from = \n", {}, "kein gültiges TOML"),
         ("", {"ISAMAIL_SMTP_URL": "http://mail.example"}, "ISAMAIL_SMTP_URL: smtp_url muss mit"),
         ("", {"ISAMAIL_BASE_URL": "isa-portal.de"}, "ISAMAIL_BASE_URL: base_url muss eine http"),
+        (
+            "",
+            {"ISAMAIL_BASE_URL": "https://städte.example"},
+            r"base_url darf nur ASCII-Zeichen .* \(xn--stdte-hra.example\)",
+        ),
     ],
 )
 def test_bad_values_name_key_and_source(
