@@ -153,29 +153,33 @@ class _Worker(threading.Thread):
     def run(self) -> None:
         run = self.run_
         item = run.next_item()
-        outgoing = self._outgoing(item) if item is not None else None
+        outgoing: Outgoing | None = None  # item's message, when built ahead as ``then``
         try:
-            while item is not None and outgoing is not None:
+            while item is not None:
                 # The next item is taken before this one goes out, so that its envelope
                 # can travel with this message's content (see transport.smtp).
                 following = run.next_item_nowait() if self._may_pipeline() else None
-                then = self._outgoing(following) if following is not None else None
+                then: Outgoing | None = None
                 result: Result | None = None
                 try:
+                    outgoing = outgoing or self._outgoing(item)
+                    then = self._outgoing(following) if following is not None else None
                     result = self._deliver(item, outgoing, then)
                 finally:
-                    # None (a bug in _deliver) leaves the delivery claimed: finish_run
-                    # puts it back in the queue.
+                    # None (a bug here) leaves the delivery claimed: finish_run puts it
+                    # back in the queue.
                     run.done(result)
-                if following is not None and run.stopping.is_set():
-                    # Taken but not begun: not in flight, so Ctrl-C does not wait for it;
-                    # still claimed, so finish_run puts it back in the queue.
-                    run.done(None)
-                    following = then = None
+                    if following is not None and (then is None or run.stopping.is_set()):
+                        # Taken but not begun: not in flight, so Ctrl-C does not wait for
+                        # it; still claimed, so finish_run puts it back in the queue.
+                        run.done(None)
+                        following = None
                 if following is None:
-                    following = run.next_item()
-                    then = self._outgoing(following) if following is not None else None
-                item, outgoing = following, then
+                    item, outgoing = run.next_item(), None
+                else:
+                    item, outgoing = following, then
+        except Exception as exc:  # a bug: stop the whole run rather than lose a worker
+            run.crash(exc)
         finally:
             if self.connection is not None:
                 self.connection.close()
@@ -298,6 +302,7 @@ class SendRun:
         self.stopping = threading.Event()
         self.server_gone = threading.Event()
         self.sender_refused: SendOutcome | None = None
+        self.crashed: Exception | None = None  # raised by run() once everything is recorded
         self.refused_sender = ""
         self.limiter = RateLimiter(options.rate_per_second, options.rate_per_hour)
         self.deadline = utcnow() + timedelta(seconds=options.retry_window)
@@ -353,6 +358,15 @@ class SendRun:
         due = utcnow() + timedelta(seconds=delay)
         return Result(item.delivery_id, DeliveryStatus.QUEUED, code, reply, due)
 
+    def crash(self, exc: Exception) -> None:
+        """A worker failed unexpectedly: the run stops, and ``run`` raises ``exc`` after
+        recording what finished (the worker's claimed deliveries go back to the queue)."""
+        with self._lock:
+            if self.crashed is None:
+                self.crashed = exc
+            self._idle.notify()
+        self.stopping.set()
+
     def refuse_sender(self, envelope_from: str, outcome: SendOutcome) -> None:
         with self._lock:
             if self.sender_refused is None:
@@ -399,6 +413,8 @@ class SendRun:
             self.summary.elapsed = time.monotonic() - started
             if self.on_progress:
                 self.on_progress(self.summary)
+        if self.crashed is not None:
+            raise self.crashed
         if self.sender_refused is not None:
             self.summary.stopped = "sender_refused"
             raise self._refusal_error(self.sender_refused)

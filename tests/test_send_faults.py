@@ -4,32 +4,20 @@ recipients'. The run stops with one line, nobody is marked failed, a later send 
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
+from isamail.compose.message import PreparedMessage, Recipient
 from isamail.context import Project
-from isamail.importer import import_subscribers
-from isamail.lists import create_list
-from tests.conftest import DATA, Cli
+from tests import test_send
+from tests.conftest import Cli
 from tests.smtpd import SmtpTestServer
+from tests.test_send import delivered
 
-REPO = Path(__file__).resolve().parent.parent
 ISSUE = "2020-10"
 RECIPIENTS = 340
 
-
-@pytest.fixture
-def newsletter(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
-    shutil.copytree(REPO / "issues" / ISSUE, project.issues_dir / ISSUE)
-    monkeypatch.setenv("ISAMAIL_SECRET_KEY", "test-secret-key")
-    monkeypatch.setenv("ISAMAIL_SMTP_FIRST_RETRY", "0.2")
-    monkeypatch.setenv("ISAMAIL_BOUNCE_ADDRESS", "bounces@isa-portal.de")
-    create_list(project.engine, "isa")
-    import_subscribers(project.engine, DATA / "subscribers.csv", "isa", confirmed=True)
-    import_subscribers(project.engine, DATA / "subscribers-intl.csv", "isa", confirmed=True)
-    return project
+newsletter = test_send.newsletter  # the same project fixture
 
 
 def report(cli: Cli) -> dict[str, object]:
@@ -106,3 +94,36 @@ def test_a_sender_refused_in_the_middle_keeps_what_was_sent(
         assert 50 <= sent < RECIPIENTS
     row = report(cli)
     assert (row["sent"], row["failed"], row["queued"]) == (sent, 0, RECIPIENTS - sent)
+
+
+def test_a_bug_in_a_worker_stops_the_run_and_loses_nobody(
+    newsletter: Project, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected exception in an SMTP worker (here: building one message) ends the
+    run with one line and exit 70 instead of hanging or dying silently; what was sent is
+    recorded, the rest stays queued, and the next send mails each of them once."""
+    smtp_data = PreparedMessage.smtp_data
+    broken = "caojie@luoyang-herald.example"
+
+    def failing(self: PreparedMessage, recipient: Recipient) -> bytes:
+        if recipient.email == broken:
+            raise RuntimeError("kaputt")
+        return smtp_data(self, recipient)
+
+    with SmtpTestServer() as server:
+        monkeypatch.setenv("ISAMAIL_SMTP_URL", server.url)
+        monkeypatch.setattr(PreparedMessage, "smtp_data", failing)
+        crashed = cli("send", ISSUE, "--list", "isa", "--yes")
+        assert crashed.exit_code == 70, crashed.output
+        assert "interner Fehler in isamail (RuntimeError: kaputt)" in crashed.stderr
+        assert "Traceback" not in crashed.output
+        first = report(cli)
+        sent, queued = int(str(first["sent"])), int(str(first["queued"]))
+        assert first["failed"] == 0 and sent + queued == RECIPIENTS
+        assert queued >= 1 and broken not in delivered(server)
+        monkeypatch.setattr(PreparedMessage, "smtp_data", smtp_data)
+        resumed = cli("send", ISSUE, "--list", "isa", "--yes")
+        assert resumed.exit_code == 0, resumed.output
+        got = delivered(server)
+    assert len(got) == RECIPIENTS and max(got.values()) == 1 and broken in got
+    assert report(cli)["sent"] == RECIPIENTS
