@@ -27,6 +27,7 @@ from sqlmodel import Session, col
 
 from isamail.addresses import address_hash, normalise
 from isamail.csvfiles import Row, Table, open_table, spreadsheet_safe
+from isamail.db import driver_sql
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
     ConsentKind,
@@ -530,7 +531,7 @@ class _Statements:
                 self.cursor.executemany(self._marks(statement), rows)
 
     def _marks(self, statement: str) -> str:
-        return statement.replace("?", "%s") if self.postgres else statement
+        return driver_sql(statement, sqlite=not self.postgres)
 
     @contextmanager
     def _errors(self, statement: str) -> Iterator[None]:

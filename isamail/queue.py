@@ -41,6 +41,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from isamail.compose.render import RenderedIssue
+from isamail.db import driver_sql, driver_time
 from isamail.db.engine import is_sqlite, read_session, unit_of_work
 from isamail.db.models import (
     Delivery,
@@ -353,7 +354,7 @@ def claim(
             # needs (the index on edition and status yields the rows in id order).
             cursor.execute(
                 joined + due + " ORDER BY d.id LIMIT ?",
-                (edition_id, _driver_time(engine, due_by), limit),
+                (edition_id, driver_time(due_by, sqlite=sqlite), limit),
             )
             rows = cursor.fetchall()
             ids = [r[0] for r in rows]
@@ -365,21 +366,22 @@ def claim(
             # from before the enqueue) it read every queued subscriber for each claim.
             locked = "SELECT d.id FROM delivery d WHERE " + due  # noqa: S608 - constants
             cursor.execute(
-                _driver_sql(engine, locked + " ORDER BY d.id LIMIT ? FOR UPDATE SKIP LOCKED"),
+                driver_sql(locked + " ORDER BY d.id LIMIT ? FOR UPDATE SKIP LOCKED", sqlite=False),
                 (edition_id, due_by, limit),
             )
             ids = [r[0] for r in cursor.fetchall()]
             rows = []
             if ids:
-                cursor.execute(_driver_sql(engine, joined + "d.id = ANY(?) ORDER BY d.id"), (ids,))
+                by_id = joined + "d.id = ANY(?) ORDER BY d.id"
+                cursor.execute(driver_sql(by_id, sqlite=False), (ids,))
                 rows = cursor.fetchall()
             chosen, chosen_params = "id = ANY(?)", (ids,)
         if not ids:
             return []
         taken = "UPDATE delivery SET status = 'sending', run_id = ?, updated_at = ? WHERE "
         cursor.execute(
-            _driver_sql(engine, taken + chosen),  # chosen holds placeholders only
-            (run_id, _driver_time(engine, now), *chosen_params),
+            driver_sql(taken + chosen, sqlite=sqlite),  # chosen holds placeholders only
+            (run_id, driver_time(now, sqlite=sqlite), *chosen_params),
         )
     return [Claimed(r[0], r[1] or "", r[2] or "", r[3], r[4], bool(r[5])) for r in rows]
 
@@ -390,18 +392,6 @@ def _driver_cursor(session: Session) -> Any:
     third of what SQLAlchemy's per-row parameter processing and Row objects cost
     (bench/bench_send.py), and those run on the thread the SMTP workers need."""
     return session.connection().connection.cursor()
-
-
-def _driver_sql(engine: Engine, sql: str) -> str:
-    """SQL written with ``?`` placeholders, in the driver's style (psycopg: ``%s``)."""
-    return sql if is_sqlite(engine) else sql.replace("?", "%s")
-
-
-def _driver_time(engine: Engine, value: datetime | None) -> Any:
-    """A time as SQLAlchemy stores it: on SQLite its DATETIME text (UTC), else as is."""
-    if value is None or not is_sqlite(engine):
-        return value
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def next_due(engine: Engine, edition_id: int) -> datetime | None:
@@ -427,14 +417,15 @@ _RECORD = (
 
 def record(engine: Engine, run_id: str, results: Iterable[Result]) -> None:
     """Writes the outcomes of finished SMTP transactions in one transaction."""
-    now = _driver_time(engine, utcnow())
+    sqlite = is_sqlite(engine)
+    now = driver_time(utcnow(), sqlite=sqlite)
     sent = DeliveryStatus.SENT
     rows = [
         (
             str(r.status),
             r.code,
             r.reply[:500],
-            _driver_time(engine, r.next_attempt_at),
+            driver_time(r.next_attempt_at, sqlite=sqlite),
             now if r.status == sent else None,
             now,
             r.delivery_id,
@@ -445,9 +436,9 @@ def record(engine: Engine, run_id: str, results: Iterable[Result]) -> None:
         return
     with unit_of_work(engine) as session:
         cursor = _driver_cursor(session)
-        cursor.executemany(_driver_sql(engine, _RECORD), rows)
+        cursor.executemany(driver_sql(_RECORD, sqlite=sqlite), rows)
         cursor.execute(
-            _driver_sql(engine, "UPDATE send_run SET heartbeat_at = ? WHERE id = ?"),
+            driver_sql("UPDATE send_run SET heartbeat_at = ? WHERE id = ?", sqlite=sqlite),
             (now, run_id),
         )
 

@@ -1,8 +1,14 @@
 """Database: tables, engine and migrations.
 
-The constants here are shared by ``engine`` (SQLAlchemy) and ``readonly`` (plain DB-API,
-for `isamail report`), which must not import each other's dependencies at start-up.
+The constants and helpers here are shared by ``engine`` (SQLAlchemy), ``readonly`` (plain
+DB-API, for `isamail report`) and the modules that run plain SQL on a driver cursor inside
+SQLAlchemy's transactions (``queue``, ``importer``); they import nothing heavy.
 """
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
 
 # The newest migration. Every command opens the database and checks its schema; comparing
 # with this constant needs neither Alembic nor the migration scripts (half a second at
@@ -10,3 +16,18 @@ for `isamail report`), which must not import each other's dependencies at start-
 SCHEMA_HEAD = "0006"
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def driver_sql(sql: str, *, sqlite: bool) -> str:
+    """SQL written with ``?`` placeholders (sqlite3's style), in the driver's style:
+    psycopg takes ``%s``."""
+    return sql if sqlite else sql.replace("?", "%s")
+
+
+def driver_time(value: datetime | None, *, sqlite: bool) -> Any:
+    """An aware time as a driver parameter, stored or compared as SQLAlchemy's DateTime
+    stores it: on SQLite UTC text without offset (which sorts in time order), on
+    PostgreSQL the datetime itself."""
+    if value is None or not sqlite:
+        return value
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from isamail.config import redact_url
-from isamail.db import SCHEMA_HEAD, SQLITE_BUSY_TIMEOUT_MS
+from isamail.db import SCHEMA_HEAD, SQLITE_BUSY_TIMEOUT_MS, driver_time
 from isamail.errors import DatabaseError
 
 Params = Mapping[str, Any]
@@ -111,9 +111,7 @@ class ReadOnlyDatabase:
     def time_param(self, value: datetime) -> Any:
         """An aware time as a parameter to compare with stored times: on SQLite the text
         SQLAlchemy stores (UTC, no offset), which compares in time order."""
-        if self.is_sqlite:
-            return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return value
+        return driver_time(value, sqlite=self.is_sqlite)
 
     def revision(self) -> str | None:
         """The schema revision Alembic stored; None for an empty database. Raises the
