@@ -74,7 +74,8 @@ class Composition:
             return compose_source(*self._args)
         with os.fdopen(self._reader, "rb") as stream:
             data = stream.read()
-        self._pid, status = 0, os.waitpid(self._pid, 0)[1]
+        pid, self._pid = self._pid, 0
+        status = os.waitpid(pid, 0)[1]
         outcome: object = None
         if os.waitstatus_to_exitcode(status) == 0 and data:
             try:
