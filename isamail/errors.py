@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     SEND_FAILURES = 3
     BUG = 70
+    OUTPUT_CLOSED = 141  # the reader of stdout went away (`| head`), as SIGPIPE reports
 
 
 class IsamailError(Exception):

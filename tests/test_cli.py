@@ -4,6 +4,7 @@ in a subprocess for the end-to-end ones. Assertions are on output and on the dat
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import os
@@ -218,3 +219,61 @@ def test_init_refuses_an_existing_project(project: Project) -> None:
     again = CliRunner().invoke(app, ["init", str(project.directory)])
     assert again.exit_code == 1 and "schon ein isamail-Projekt" in again.stderr
     assert (project.directory / "templates" / "mail" / "newsletter.html").is_file()
+
+
+def test_the_process_ends_with_its_output_whole_and_its_status(
+    project: Project, tmp_path: Path
+) -> None:
+    """The console script leaves with os._exit after its own cleanup (isamail.cli._exit):
+    output written to a pipe arrives whole, atexit handlers have run, statuses are kept."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ISAMAIL_")}
+    env["ISAMAIL_DATABASE_URL"] = project.settings.database_url
+    env.pop("PYTHONUNBUFFERED", None)  # so that stdout is a buffer that must be flushed
+    args = [ISAMAIL, "-p", str(project.directory)]
+    subprocess.run([*args, "lists", "create", "isa"], env=env, check=True)
+    subprocess.run(
+        [*args, "subscribers", "import", str(DATA / "subscribers.csv"), "--list", "isa"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    export = subprocess.run(
+        [*args, "subscribers", "export", "--list", "isa"], env=env, capture_output=True
+    )
+    assert export.returncode == 0, export.stderr
+    from typer.testing import CliRunner
+
+    in_process = CliRunner().invoke(
+        app, ["-p", str(project.directory), "subscribers", "export", "--list", "isa"], env=env
+    )
+    assert in_process.exit_code == 0
+    assert export.stdout == in_process.stdout_bytes and len(export.stdout) > 30_000
+    usage = subprocess.run([*args, "lists", "--nonsense"], env=env, capture_output=True)
+    assert usage.returncode == 2 and b"--nonsense" in usage.stderr
+    # A reader that stops early (| head): no traceback, no "Exception ignored" message.
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)  # far less than the export's 30 KB
+    with subprocess.Popen(
+        [*args, "subscribers", "export", "--list", "isa"],
+        env=env,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+    ) as writer:
+        os.close(write_end)
+        assert len(os.read(read_end, 10)) == 10
+        os.close(read_end)
+        _, err = writer.communicate(timeout=60)
+    assert writer.returncode == 141
+    assert b"Traceback" not in err and b"Exception" not in err
+    # atexit handlers still run: here, one that a sitecustomize-like startup file adds
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import atexit, pathlib\n"
+        f"atexit.register(pathlib.Path({str(tmp_path / 'ran')!r}).write_text, 'yes')\n"
+    )
+    version = subprocess.run(
+        [ISAMAIL, "--version"], env={**env, "PYTHONPATH": str(hook)}, capture_output=True
+    )
+    assert version.returncode == 0 and version.stdout.startswith(b"isamail ")
+    assert (tmp_path / "ran").read_text() == "yes"

@@ -7,6 +7,7 @@ result. Errors are turned into one line in exactly one place
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,6 +39,11 @@ class IsamailGroup(TyperGroup):
         except KeyboardInterrupt:
             output.fail("abgebrochen.")
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader of stdout has gone (`isamail subscribers export | head`): it has
+            # what it wanted. No message; what is still buffered goes nowhere.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(ExitCode.OUTPUT_CLOSED) from None
         except Exception as exc:
             if _is_database_error(exc):
                 output.fail(f"Datenbankfehler: {getattr(exc, 'orig', exc)}")
@@ -138,7 +144,6 @@ def _exit(code: object) -> None:
     (not the case for any command today), the usual shutdown waits for them instead.
     """
     import atexit
-    import os
     import threading
 
     others = [t for t in threading.enumerate() if t is not threading.main_thread()]
