@@ -320,6 +320,7 @@ class SendRun:
         self._closing = False
         self._claim_after = 0.0  # monotonic time before which claiming is pointless
         self._budget = options.limit
+        self._refill_below = max(1, (options.batch + 1) // 2)  # claim the next batch then
         self._pending: list[Result] = []  # results not yet in the database
         self._last_record = time.monotonic()
 
@@ -332,8 +333,7 @@ class SendRun:
                 if self.stopping.is_set() or self._closing:
                     return None
                 if self._ready:
-                    self._busy += 1
-                    return self._ready.popleft()
+                    return self._take_ready()
                 self._idle.notify()
                 self._work.wait()
 
@@ -342,8 +342,18 @@ class SendRun:
         with self._lock:
             if self.stopping.is_set() or self._closing or not self._ready:
                 return None
-            self._busy += 1
-            return self._ready.popleft()
+            return self._take_ready()
+
+    def _take_ready(self) -> Claimed:
+        """With the lock held: the next claimed delivery. The calling thread is woken
+        as the buffer falls below its refill mark, so that it claims the next batch
+        while the workers still have some to send; waking it only once the buffer was
+        empty left all workers waiting for each claim, about a quarter of their time."""
+        self._busy += 1
+        item = self._ready.popleft()
+        if len(self._ready) == self._refill_below - 1:
+            self._idle.notify()
+        return item
 
     def done(self, result: Result | None) -> None:
         with self._lock:
@@ -463,7 +473,7 @@ class SendRun:
         transaction per batch, and the workers never wait for one."""
         with self._lock:
             ready = len(self._ready)
-        if ready * 2 >= self.options.batch or self._budget == 0:
+        if ready >= self._refill_below or self._budget == 0:
             return
         if time.monotonic() < self._claim_after:
             return
