@@ -12,6 +12,13 @@ group): one round trip per message instead of two. An envelope written ahead
 transfers nothing; if the connection dies before its content follows, the
 server drops the transaction.
 
+The mail transaction is written as steps (``SmtpConnection.steps``), a generator
+that says when it must wait for the socket: the sender drives the steps of all
+its connections from one thread over non-blocking sockets, so that the
+connections never take the interpreter lock from each other (four threads did,
+on every system call; bench/README.md). ``send`` runs the same steps on the
+blocking socket, where they never wait.
+
 Errors that concern the server as a whole (unreachable, TLS, AUTH, greeting)
 raise ``SmtpError`` from ``open_connection``. Errors that concern one message
 are returned as a ``SendOutcome``; ``send`` itself never raises for SMTP or
@@ -24,10 +31,11 @@ import contextlib
 import smtplib
 import socket
 import ssl
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from types import TracebackType
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 from isamail.config import redact_url
@@ -43,11 +51,15 @@ __all__ = [
     "parse_smtp_url",
 ]
 
+_T = TypeVar("_T")
+
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 MASK = "********"
 
 Status = Literal["sent", "temporary", "permanent", "connection_lost"]
 Stage = Literal["mail", "rcpt", "data"]
+# What a step waits for: the socket to become readable, or writable.
+Wait = Literal["read", "write"]
 
 
 @dataclass(frozen=True)
@@ -158,13 +170,18 @@ class _Envelope:
     commands: bytes
 
 
+Steps = Generator[Wait, None, SendOutcome]
+
 _LOST_CLOSED = "Verbindung ist bereits geschlossen"
+_MAX_LINE = 8192  # smtplib's limit for a reply line
+_RECV = 65536
 
 
 class SmtpConnection:
     """An open, greeted (and, where configured, encrypted and logged-in) session.
 
-    Not thread-safe: one connection per sending thread.
+    Not thread-safe: one connection per sending thread, or many driven by one thread
+    through ``steps`` (see the module docstring).
     """
 
     def __init__(self, smtp: smtplib.SMTP, endpoint: SmtpEndpoint) -> None:
@@ -177,16 +194,33 @@ class SmtpConnection:
         self._alive = True
         # An envelope written ahead with the previous message, replies not yet read.
         self._ahead: _Envelope | None = None
-        if smtp.sock is not None:
+        # Replies are read here rather than through smtplib's file object, which cannot
+        # wait without blocking. smtplib read nothing past the last EHLO reply: a
+        # server says nothing until asked.
+        self._received = bytearray()
+        sock = smtp.sock
+        self.socket: socket.socket | None = sock
+        self._timeout = sock.gettimeout() if sock is not None else None
+        if sock is not None:
             # Every write is a complete command or message followed by a read, so
             # Nagle's algorithm can only add delay (against delayed ACKs).
             with contextlib.suppress(OSError):
-                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     @property
     def alive(self) -> bool:
         """False once the server went away, said 421, or ``close`` was called."""
         return self._alive
+
+    def set_blocking(self, blocking: bool) -> None:
+        """Non-blocking for a driver of ``steps``; blocking (with the connection's
+        timeout) for ``send`` and ``close``."""
+        if self.socket is not None:
+            with contextlib.suppress(OSError):
+                if blocking:
+                    self.socket.settimeout(self._timeout)
+                else:
+                    self.socket.setblocking(False)
 
     def send(
         self,
@@ -208,6 +242,23 @@ class SmtpConnection:
         PIPELINING its envelope goes out with this message's content, and the next
         ``send`` must be for exactly that message.
         """
+        steps = self.steps(
+            envelope_from, recipient, message, smtputf8=smtputf8, stuffed=stuffed, then=then
+        )
+        return _complete(steps)
+
+    def steps(
+        self,
+        envelope_from: str,
+        recipient: str,
+        message: bytes,
+        *,
+        smtputf8: bool = False,
+        stuffed: bool = False,
+        then: Outgoing | None = None,
+    ) -> Steps:
+        """``send`` as steps: yields "read" or "write" where a non-blocking socket must
+        become readable or writable before it goes on, and returns the outcome."""
         if not self._alive:
             return SendOutcome("connection_lost", None, _LOST_CLOSED)
         ahead, self._ahead = self._ahead, None
@@ -219,12 +270,14 @@ class SmtpConnection:
             return envelope
         try:
             if self.supports_pipelining:
-                outcome = self._pipelined(envelope, ahead is not None, message, stuffed, then)
+                outcome = yield from self._pipelined(
+                    envelope, ahead is not None, message, stuffed, then
+                )
             else:
-                outcome = self._stepwise(envelope, message, stuffed)
+                outcome = yield from self._stepwise(envelope, message, stuffed)
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
-            # SMTPResponseException is an OSError too; any of them leaves the session
-            # in an unknown state, so the caller must reopen and retry.
+            # SMTPResponseException and ssl's errors are OSErrors too; any of them leaves
+            # the session in an unknown state, so the caller must reopen and retry.
             self._mark_dead()
             return SendOutcome("connection_lost", None, _lost_reason(exc))
         if outcome.ok:
@@ -253,14 +306,14 @@ class SmtpConnection:
             commands.encode("utf-8" if smtputf8 else "ascii"),
         )
 
-    def _stepwise(self, envelope: _Envelope, message: bytes, stuffed: bool) -> SendOutcome:
+    def _stepwise(self, envelope: _Envelope, message: bytes, stuffed: bool) -> Steps:
         stages: tuple[Stage, ...] = ("mail", "rcpt", "data")
         for stage, line in zip(stages, envelope.commands.split(b"\r\n"), strict=False):
-            self._socket().sendall(line + b"\r\n")
-            code, reply = self._smtp.getreply()
+            yield from self._write(line + b"\r\n")
+            code, reply = yield from self._reply()
             if code // 100 != (3 if stage == "data" else 2):
-                return self._failed(stage, code, reply)
-        return self._data(message, stuffed, None)
+                return (yield from self._failed(stage, code, reply))
+        return (yield from self._data(message, stuffed, None))
 
     def _pipelined(
         self,
@@ -269,69 +322,107 @@ class SmtpConnection:
         message: bytes,
         stuffed: bool,
         then: Outgoing | None,
-    ) -> SendOutcome:
+    ) -> Steps:
         """RFC 2920: MAIL, RCPT and DATA in one packet, replies read in order."""
         if not written:
-            self._socket().sendall(envelope.commands)
+            yield from self._write(envelope.commands)
         failure: tuple[Stage, int, bytes] | None = None
         stages: tuple[tuple[Stage, int], ...] = (("mail", 2), ("rcpt", 2), ("data", 3))
+        code = 0
         for stage, expected in stages:
-            code, reply = self._smtp.getreply()
+            code, reply = yield from self._reply()
             if code == 421:  # the server closes now: later replies will never come
-                return self._failed(stage, code, reply)
+                return (yield from self._failed(stage, code, reply))
             if code // 100 != expected and failure is None:
                 failure = (stage, code, reply)
         if failure is None:
             following = self._envelope(then) if then is not None else None
             ahead = following if isinstance(following, _Envelope) else None
-            return self._data(message, stuffed, ahead)
+            return (yield from self._data(message, stuffed, ahead))
         if code == 354:
             # The server took DATA although the envelope failed; an empty message
             # ends it, and the server must refuse that for lack of recipients.
-            self._socket().sendall(b".\r\n")
-            self._smtp.getreply()
-        return self._failed(*failure)
+            yield from self._write(b".\r\n")
+            yield from self._reply()
+        return (yield from self._failed(*failure))
 
-    def _data(self, message: bytes, stuffed: bool, following: _Envelope | None) -> SendOutcome:
+    def _data(self, message: bytes, stuffed: bool, following: _Envelope | None) -> Steps:
         payload = message if stuffed else _dot_stuffed(message)
         if following is not None:
             payload += following.commands
-        self._socket().sendall(payload)
+        yield from self._write(payload)
         self._ahead = following
-        code, reply = self._smtp.getreply()
+        code, reply = yield from self._reply()
         outcome = _classify(code, reply, "data")
         # The end of DATA ends the transaction whatever the reply, so no RSET.
         if code == 421 or outcome.status == "connection_lost":
             self._mark_dead()
         return outcome
 
-    def _socket(self) -> socket.socket:
-        sock = self._smtp.sock
-        if sock is None:
-            raise smtplib.SMTPServerDisconnected("nicht verbunden")
-        return sock
-
-    def _failed(self, stage: Stage, code: int, reply: bytes) -> SendOutcome:
+    def _failed(self, stage: Stage, code: int, reply: bytes) -> Steps:
         outcome = _classify(code, reply, stage)
         if outcome.ok:  # e.g. 250 where 354 was due: we no longer know the server's state
             outcome = SendOutcome("connection_lost", code, f"unerwartete Antwort: {outcome.text}")
         if code == 421 or outcome.status == "connection_lost":
             self._mark_dead()
         else:
-            self.reset()
+            yield from self._reset()
         return outcome
 
-    def reset(self) -> None:
+    def _reset(self) -> Generator[Wait, None, None]:
         """RSET, so the next transaction starts clean; marks the connection dead if it fails."""
         if not self._alive:
             return
-        self._smtp.command_encoding = "ascii"
         try:
-            code, _ = self._smtp.docmd("rset")
+            yield from self._write(b"RSET\r\n")
+            code, _ = yield from self._reply()
         except (smtplib.SMTPServerDisconnected, OSError):
             code = -1
         if code != 250:
             self._mark_dead()
+
+    def reset(self) -> None:
+        _complete(self._reset())
+
+    # --- the socket -------------------------------------------------------------------
+
+    def _write(self, data: bytes) -> Generator[Wait, None, None]:
+        sock = self._socket()
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[sock.send(view) :]
+            except (BlockingIOError, ssl.SSLWantWriteError):
+                yield "write"
+            except ssl.SSLWantReadError:  # TLS renegotiation: the same bytes again
+                yield "read"
+
+    def _reply(self) -> Generator[Wait, None, tuple[int, bytes]]:
+        """The next reply: (code, text lines joined by LF), as smtplib's getreply gives
+        it (-1 for a code that is not a number)."""
+        while True:
+            reply = _parse_reply(self._received)
+            if reply is not None:
+                return reply
+            if len(self._received) > _MAX_LINE and b"\n" not in self._received:
+                raise smtplib.SMTPResponseException(500, "Line too long.")
+            try:
+                chunk = self._socket().recv(_RECV)
+            except (BlockingIOError, ssl.SSLWantReadError):
+                yield "read"
+                continue
+            except ssl.SSLWantWriteError:
+                yield "write"
+                continue
+            if not chunk:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            self._received += chunk
+
+    def _socket(self) -> socket.socket:
+        sock = self._smtp.sock
+        if sock is None:
+            raise smtplib.SMTPServerDisconnected("nicht verbunden")
+        return sock
 
     def close(self) -> None:
         """QUIT politely if still connected; never raises.
@@ -341,11 +432,16 @@ class SmtpConnection:
         treats a connection closed mid-transaction like RSET (RFC 5321 3.8).
         """
         if self._alive and self._ahead is None:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                self._smtp.quit()
+            self.set_blocking(True)
+            with contextlib.suppress(smtplib.SMTPException, OSError, RuntimeError):
+                _complete(self._quit())
         self._alive = False
         self._ahead = None
         self._close_socket()
+
+    def _quit(self) -> Generator[Wait, None, None]:
+        yield from self._write(b"QUIT\r\n")
+        yield from self._reply()
 
     def _mark_dead(self) -> None:
         self._alive = False
@@ -370,6 +466,36 @@ class SmtpConnection:
     def __repr__(self) -> str:
         state = "offen" if self._alive else "geschlossen"
         return f"<SmtpConnection {self.endpoint.display()} {state}, {self.sent_count} gesendet>"
+
+
+def _complete(steps: Generator[Wait, None, _T]) -> _T:
+    """Runs steps on a blocking socket, where they never have to wait."""
+    try:
+        wanted = next(steps)
+    except StopIteration as done:
+        return done.value
+    steps.close()
+    raise RuntimeError(f"steps on a blocking socket waited ({wanted})")
+
+
+def _parse_reply(received: bytearray) -> tuple[int, bytes] | None:
+    """Takes one complete reply off the front of ``received`` (None if it has none)."""
+    lines: list[bytes] = []
+    start = 0
+    while True:
+        end = received.find(b"\n", start)
+        if end < 0:
+            return None
+        line = bytes(received[start : end + 1])
+        start = end + 1
+        lines.append(line[4:].strip(b" \t\r\n"))
+        if line[3:4] != b"-":
+            del received[:start]
+            try:
+                code = int(line[:3])
+            except ValueError:
+                code = -1
+            return code, b"\n".join(lines)
 
 
 def _dot_stuffed(message: bytes) -> bytes:
