@@ -2,9 +2,17 @@
 retries what the server defers, and records every outcome.
 
 Threads: the calling thread claims batches from the database and records results
-in batched transactions; one worker thread per SMTP connection takes deliveries
-from the claimed batch, builds each message from the edition prepared once and
-sends it. No transaction is open while a worker talks to the server.
+in batched transactions. One SMTP thread (``_SmtpLoop``) drives every connection
+over non-blocking sockets: each connection is a ``_Slot``, whose steps take
+deliveries from the claimed batch, build each message from the edition prepared
+once and send it, and say when they wait for the socket, a timer or a new
+connection (opened and closed in a small thread pool, as it blocks). No
+transaction is open while a connection talks to the server.
+
+One thread for all connections because a thread per connection was slower than a
+single connection: each system call let another connection's thread take the
+interpreter lock, and those hand-offs cost more CPU than the mail itself
+(bench/README.md).
 
 A server that refuses the envelope sender itself (a 5xx reply to MAIL FROM) stops
 the run: that is the sender's setup, not the recipient's address, so the delivery
@@ -13,10 +21,13 @@ stays queued and ``run`` raises SmtpError once everything is recorded.
 
 from __future__ import annotations
 
+import heapq
+import selectors
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -35,6 +46,7 @@ from isamail.transport.smtp import (
     SendOutcome,
     SmtpConnection,
     SmtpEndpoint,
+    Wait,
     open_connection,
 )
 
@@ -44,6 +56,7 @@ RECORD_EVERY = 0.5  # seconds between result transactions
 RECORD_BATCH = 500
 CLAIM_PAUSE = 0.5  # seconds between claims after one found less than it asked for
 IDLE_POLL = 0.05  # seconds the calling thread waits for workers between its checks
+PARK_POLL = 0.01  # seconds a connection without work waits before it looks again
 
 
 @dataclass(frozen=True)
@@ -129,9 +142,10 @@ class RateLimiter:
     def active(self) -> bool:
         return bool(self.interval or self.per_hour)
 
-    def wait(self, stop: threading.Event) -> None:
+    def reserve(self) -> float:
+        """The monotonic time at which the next message may go out."""
         if not self.active:
-            return
+            return 0.0
         with self._lock:
             now = time.monotonic()
             at = max(now, self._next)
@@ -141,20 +155,37 @@ class RateLimiter:
                     at = max(at, self._hour[0] + 3600)
                 self._hour.append(at)
             self._next = at + self.interval
-        stop.wait(max(0.0, at - time.monotonic()))
+        return at
 
 
-class _Worker(threading.Thread):
+class _Park:
+    """What a slot yields when no delivery is ready: look again shortly."""
+
+
+PARK = _Park()
+# What a slot's steps wait for: the socket ("read", "write"), a monotonic time, a
+# connection being opened, or work.
+Request = Wait | float | Future[SmtpConnection] | _Park
+SlotSteps = Generator[Request, None, None]
+
+
+class _Slot:
+    """One SMTP connection of the run, and its steps: take a delivery, send it, record
+    the outcome, again, until there is nothing more to take."""
+
     def __init__(self, run: SendRun, index: int, connection: SmtpConnection | None) -> None:
-        super().__init__(name=f"smtp-{index}", daemon=True)
-        self.run_ = run
+        self.run = run
+        self.index = index
         self.connection = connection
+        if connection is not None:
+            connection.set_blocking(False)
+        self.steps = self._work()
 
-    def run(self) -> None:
-        run = self.run_
-        item = run.next_item()
+    def _work(self) -> SlotSteps:
+        run = self.run
         outgoing: Outgoing | None = None  # item's message, when built ahead as ``then``
         try:
+            item = yield from self._next_item()
             while item is not None:
                 # The next item is taken before this one goes out, so that its envelope
                 # can travel with this message's content (see transport.smtp).
@@ -164,7 +195,7 @@ class _Worker(threading.Thread):
                 try:
                     outgoing = outgoing or self._outgoing(item)
                     then = self._outgoing(following) if following is not None else None
-                    result = self._deliver(item, outgoing, then)
+                    result = yield from self._deliver(item, outgoing, then)
                 finally:
                     # None (a bug here) leaves the delivery claimed: finish_run puts it
                     # back in the queue.
@@ -175,61 +206,74 @@ class _Worker(threading.Thread):
                         run.done(None)
                         following = None
                 if following is None:
-                    item, outgoing = run.next_item(), None
+                    item, outgoing = (yield from self._next_item()), None
                 else:
                     item, outgoing = following, then
-        except Exception as exc:  # a bug: stop the whole run rather than lose a worker
-            run.crash(exc)
         finally:
-            if self.connection is not None:
-                self.connection.close()
+            self._retire()
+
+    def _next_item(self) -> Generator[Request, None, Claimed | None]:
+        while True:
+            item, more = self.run.poll_item()
+            if item is not None or not more:
+                return item
+            yield PARK
+
+    def _retire(self) -> None:
+        if self.connection is not None:
+            self.run.retire(self.connection)
+            self.connection = None
 
     def _may_pipeline(self) -> bool:
         """Only without a rate limit: a server waits for content after DATA only so long
         (RFC 5321 4.5.3.2), and the limiter may hold the next message back."""
         connection = self.connection
         return (
-            not self.run_.limiter.active
+            not self.run.limiter.active
             and connection is not None
             and connection.alive
             and connection.supports_pipelining
-            and connection.sent_count + 1 < self.run_.options.messages_per_connection
+            and connection.sent_count + 1 < self.run.options.messages_per_connection
         )
 
-    def _connect(self) -> SmtpConnection | None:
-        run = self.run_
+    def _connect(self) -> Generator[Request, None, SmtpConnection | None]:
+        run = self.run
         for attempt in range(RECONNECT_ATTEMPTS):
             if run.stopping.is_set():
                 return None
+            opening = run.open_connection()
+            yield opening
             try:
-                return open_connection(
-                    run.endpoint,
-                    timeout=run.options.timeout,
-                    verify_tls=run.options.verify_tls,
-                    ca_file=run.options.ca_file,
-                )
+                connection = opening.result()
             except SmtpError as exc:
                 run.last_connect_error = exc.message
-                run.stopping.wait(min(run.options.first_retry, 2.0) * (attempt + 1))
+                yield time.monotonic() + min(run.options.first_retry, 2.0) * (attempt + 1)
+                continue
+            connection.set_blocking(False)
+            return connection
         return None
 
-    def _deliver(self, item: Claimed, outgoing: Outgoing, then: Outgoing | None) -> Result:
-        run = self.run_
+    def _deliver(
+        self, item: Claimed, outgoing: Outgoing, then: Outgoing | None
+    ) -> Generator[Request, None, Result]:
+        run = self.run
         if self.connection is not None and (
             self.connection.sent_count >= run.options.messages_per_connection
             or not self.connection.alive
         ):
-            self.connection.close()
-            self.connection = None
+            self._retire()
         if self.connection is None:
-            self.connection = self._connect()
+            self.connection = yield from self._connect()
             if self.connection is None:
                 run.server_gone.set()
                 return run.retry_later(item, None, run.last_connect_error or "Server weg")
+        connection = self.connection
         envelope_from = outgoing.envelope_from
-        run.limiter.wait(run.stopping)
+        at = run.limiter.reserve()
+        if at > time.monotonic():
+            yield at
         run.journal.started(item.delivery_id)
-        outcome: SendOutcome = self.connection.send(
+        outcome: SendOutcome = yield from connection.steps(
             envelope_from,
             outgoing.recipient,
             outgoing.message,
@@ -249,14 +293,13 @@ class _Worker(threading.Thread):
             result = Result(item.delivery_id, DeliveryStatus.FAILED, outcome.code, outcome.text)
         else:
             if outcome.status == "connection_lost":
-                self.connection.close()
-                self.connection = None
+                self._retire()
             result = run.retry_later(item, outcome.code, outcome.text)
         run.journal.finished(result)
         return result
 
     def _outgoing(self, item: Claimed) -> Outgoing:
-        run = self.run_
+        run = self.run
         return Outgoing(
             run.addressing.envelope_from(item.delivery_id),
             item.email,
@@ -264,6 +307,89 @@ class _Worker(threading.Thread):
             smtputf8=not item.email.rpartition("@")[0].isascii(),
             stuffed=True,
         )
+
+
+class _SmtpLoop(threading.Thread):
+    """Drives the steps of every slot: one thread, one selector over their sockets."""
+
+    def __init__(self, run: SendRun, slots: list[_Slot]) -> None:
+        super().__init__(name="smtp", daemon=True)
+        self.run_ = run
+        self.slots = slots
+
+    def run(self) -> None:
+        try:
+            self._drive()
+        except Exception as exc:  # a bug in the loop itself: stop, record what finished
+            self.run_.crash(exc)
+        finally:
+            for slot in self.slots:
+                slot.steps.close()  # their clean-up: deliveries handed back, connections closed
+
+    def _drive(self) -> None:
+        run, timeout = self.run_, self.run_.options.timeout
+        selector = selectors.DefaultSelector()
+        runnable: deque[tuple[_Slot, BaseException | None]] = deque(
+            (slot, None) for slot in self.slots
+        )
+        on_socket: dict[_Slot, float] = {}  # waiting for its socket, since
+        timers: list[tuple[float, int, _Slot]] = []
+        opening: dict[_Slot, Future[SmtpConnection]] = {}
+        parked: list[_Slot] = []
+        live = len(self.slots)
+        while live:
+            while runnable:
+                slot, error = runnable.popleft()
+                try:
+                    request = slot.steps.throw(error) if error else next(slot.steps)
+                except StopIteration:
+                    live -= 1
+                    continue
+                except Exception as exc:  # a bug in a slot: the run stops
+                    run.crash(exc)
+                    live -= 1
+                    continue
+                if request == "read" or request == "write":
+                    assert slot.connection is not None and slot.connection.socket is not None
+                    events = selectors.EVENT_READ if request == "read" else selectors.EVENT_WRITE
+                    selector.register(slot.connection.socket, events, slot)
+                    on_socket[slot] = time.monotonic()
+                elif isinstance(request, _Park):
+                    parked.append(slot)
+                elif isinstance(request, Future):
+                    opening[slot] = request
+                else:
+                    heapq.heappush(timers, (request, slot.index, slot))
+            if not live:
+                break
+            now = time.monotonic()
+            wait = float("inf")
+            if parked or opening:
+                wait = PARK_POLL
+            if timers:
+                wait = min(wait, 0.0 if run.stopping.is_set() else timers[0][0] - now)
+            if on_socket:
+                wait = min(wait, min(on_socket.values()) + timeout - now)
+            for key, _ in selector.select(max(wait, 0.0)):
+                selector.unregister(key.fileobj)
+                del on_socket[key.data]
+                runnable.append((key.data, None))
+            now = time.monotonic()
+            for slot, since in list(on_socket.items()):
+                if now - since >= timeout:
+                    assert slot.connection is not None and slot.connection.socket is not None
+                    selector.unregister(slot.connection.socket)
+                    del on_socket[slot]
+                    runnable.append((slot, TimeoutError("timed out")))
+            while timers and (timers[0][0] <= now or run.stopping.is_set()):
+                runnable.append((heapq.heappop(timers)[2], None))
+            for slot, future in list(opening.items()):
+                if future.done():
+                    del opening[slot]
+                    runnable.append((slot, None))
+            runnable.extend((slot, None) for slot in parked)
+            parked.clear()
+        selector.close()
 
 
 class SendRun:
@@ -310,8 +436,10 @@ class SendRun:
         self.summary = RunSummary()
         self._first = first_connection
         self._lock = threading.Lock()
-        self._work = threading.Condition(self._lock)  # workers wait here for items
         self._idle = threading.Condition(self._lock)  # the calling thread waits here
+        # Opens and closes connections (blocking: connect, TLS, login, QUIT) beside the
+        # SMTP thread; made in run().
+        self._pool: ThreadPoolExecutor | None = None
         # Claimed for this run, not yet taken by a worker; what is left here when the run
         # ends goes back to the queue with finish_run (or recover, after a crash).
         self._ready: deque[Claimed] = deque()
@@ -326,16 +454,16 @@ class SendRun:
 
     # --- called by the workers ------------------------------------------------
 
-    def next_item(self) -> Claimed | None:
-        """The next delivery to send; None once the run stops or ends."""
+    def poll_item(self) -> tuple[Claimed | None, bool]:
+        """(the next delivery to send, or None; whether to look again later): False
+        once the run stops or ends."""
         with self._lock:
-            while True:
-                if self.stopping.is_set() or self._closing:
-                    return None
-                if self._ready:
-                    return self._take_ready()
-                self._idle.notify()
-                self._work.wait()
+            if self.stopping.is_set() or self._closing:
+                return None, False
+            if self._ready:
+                return self._take_ready(), True
+            self._idle.notify()
+            return None, True
 
     def next_item_nowait(self) -> Claimed | None:
         """The next delivery if one is ready now; never waits for a claim."""
@@ -362,6 +490,24 @@ class SendRun:
                 self._done.append(result)
             if not self._busy:
                 self._idle.notify()
+
+    def open_connection(self) -> Future[SmtpConnection]:
+        assert self._pool is not None
+        options = self.options
+        return self._pool.submit(
+            open_connection,
+            self.endpoint,
+            timeout=options.timeout,
+            verify_tls=options.verify_tls,
+            ca_file=options.ca_file,
+        )
+
+    def retire(self, connection: SmtpConnection) -> None:
+        """Closes the connection (QUIT) beside the SMTP thread."""
+        if self._pool is None:
+            connection.close()
+        else:
+            self._pool.submit(connection.close)
 
     def retry_later(self, item: Claimed, code: int | None, reply: str) -> Result:
         delay = min(self.options.first_retry * (2**item.attempts), MAX_RETRY_DELAY)
@@ -394,28 +540,25 @@ class SendRun:
         the run is stopped. Raises SmtpError, after recording everything, when the
         server refused the envelope sender."""
         started = time.monotonic()
-        workers = [
-            _Worker(self, i, self._first if i == 0 else None)
-            for i in range(self.options.connections)
-        ]
-        for w in workers:
-            w.start()
+        connections = self.options.connections
+        self._pool = ThreadPoolExecutor(connections, thread_name_prefix="smtp-connect")
+        slots = [_Slot(self, i, self._first if i == 0 else None) for i in range(connections)]
+        smtp = _SmtpLoop(self, slots)
+        smtp.start()
         try:
             self._loop()
         except KeyboardInterrupt:  # a second Ctrl-C: take nothing new, record what finishes
             self.summary.stopped = "interrupted"
             self.stopping.set()
             with self._lock:
-                self._work.notify_all()
                 while self._busy:
                     self._idle.wait(0.1)
             self._take()
         finally:
             with self._lock:
                 self._closing = True
-                self._work.notify_all()
-            for w in workers:
-                w.join(timeout=self.options.timeout + 5)
+            smtp.join(timeout=self.options.timeout + 5)
+            self._pool.shutdown(wait=True)
             self._take()
             self._flush()
             queue.finish_run(self.engine, self.run_id)
@@ -447,10 +590,7 @@ class SendRun:
             if self.server_gone.is_set() and not self.stopping.is_set():
                 self.summary.stopped = "server_gone"
                 self.stopping.set()
-            if self.stopping.is_set():
-                with self._lock:
-                    self._work.notify_all()  # waiting workers see it and end
-            else:
+            if not self.stopping.is_set():
                 self._fill()
             with self._lock:
                 idle = not self._busy and (not self._ready or self.stopping.is_set())
@@ -491,7 +631,6 @@ class SendRun:
         if claimed:
             with self._lock:
                 self._ready.extend(claimed)
-                self._work.notify_all()
 
     def _take(self) -> None:
         """Moves the workers' results into the summary and the batch to record."""

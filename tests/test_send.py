@@ -101,6 +101,38 @@ def test_everyone_gets_the_issue_exactly_once(
     ]
 
 
+@pytest.mark.parametrize("scheme", ["smtp+starttls", "smtps"])
+def test_over_tls_with_login_everyone_gets_it_once(
+    newsletter: Project, cli: Cli, monkeypatch: pytest.MonkeyPatch, scheme: str
+) -> None:
+    """The sender drives its TLS sockets without blocking (SSLWantRead/Write); the
+    server's certificate is checked against its CA, and the login happens on each of
+    the four connections."""
+    credentials = ("newsletter@isa-portal.de", "Geheim:1/2")
+    with SmtpTestServer(
+        tls=scheme == "smtp+starttls",
+        implicit_tls=scheme == "smtps",
+        require_auth=credentials,
+        delay=0.002,
+    ) as server:
+        monkeypatch.setenv(
+            "ISAMAIL_SMTP_URL",
+            f"{scheme}://newsletter%40isa-portal.de:Geheim%3A1%2F2@127.0.0.1:{server.port}",
+        )
+        monkeypatch.setenv("ISAMAIL_SMTP_CA_FILE", server.ca_file)
+        monkeypatch.setenv("ISAMAIL_SMTP_MESSAGES_PER_CONNECTION", "60")
+        result = cli("send", ISSUE, "--list", "isa", "--yes")
+        assert result.exit_code == 0, result.output
+        got = delivered(server)
+        assert set(got) == {idna_rcpt(a) for a in confirmed_addresses(newsletter)}
+        assert max(got.values()) == 1
+        assert all(m.tls for m in server.messages)
+        # 340 messages, at most 60 per connection: reconnected along the way
+        assert server.connections >= 340 // 60 + 1
+        assert server.parsed(0)["Subject"] == "ISA-Newsletter Oktober 2020"
+        assert len(server.messages[0].data) > 30_000
+
+
 def test_an_address_on_two_lists_gets_one_copy(
     newsletter: Project, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
