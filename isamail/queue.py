@@ -45,7 +45,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from isamail.compose.render import RenderedIssue
+from isamail.compose.rendered import RenderedIssue
 from isamail.db import driver_sql, driver_time
 from isamail.db.engine import is_sqlite, read_session, unit_of_work
 from isamail.db.models import (

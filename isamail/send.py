@@ -15,11 +15,10 @@ from email.utils import parseaddr
 from isamail import queue
 from isamail.compose.background import Composition, compose_source, start_composition
 from isamail.compose.message import PreparedMessage, Recipient, make_message_id
-from isamail.compose.render import RenderedIssue
+from isamail.compose.rendered import RenderedIssue
 from isamail.context import Project
 from isamail.db.engine import read_session
 from isamail.errors import IsamailError
-from isamail.issues.parse import resolve_issue
 from isamail.lists import get_list
 from isamail.queue import Claimed, Recovery
 from isamail.sender import Addressing, RunSummary, SendOptions, SendRun
@@ -63,6 +62,8 @@ class SendReport:
 
 
 def _render(project: Project, issue: str) -> tuple[RenderedIssue, str]:
+    from isamail.issues.parse import resolve_issue  # Markdown: see compose.rendered
+
     path = resolve_issue(project.issues_dir, issue)
     return compose_source(path, project.settings, project.templates_dir)
 

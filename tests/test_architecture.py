@@ -70,3 +70,21 @@ def test_configuration_is_read_in_one_place() -> None:
         if "os.environ" in path.read_text(encoding="utf-8"):
             readers.add(path.relative_to(PACKAGE).as_posix())
     assert readers == {"config.py"}
+
+
+def test_the_send_path_loads_no_renderer() -> None:
+    """`isamail send` composes the issue in a forked child while the parent imports the
+    queue and the sender (compose/background.py): the parent must not pay for Jinja2,
+    markdown-it and premailer as well."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, isamail.cli.send, isamail.send, isamail.sender, isamail.queue\n"
+        "print(sorted(m for m in ('jinja2', 'markdown_it', 'premailer', 'isamail.compose.render')"
+        " if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"

@@ -26,14 +26,16 @@ from isamail.compose.message import (
     qp_encode,
 )
 from isamail.compose.render import (
+    compose_issue,
+    size_warnings,
+    web_html,
+)
+from isamail.compose.rendered import (
     PLACEHOLDERS,
     RECIPIENT_EMAIL,
     UNSUBSCRIBE_URL,
     RenderedIssue,
-    compose_issue,
     personalise,
-    size_warnings,
-    web_html,
 )
 from isamail.compose.texts import TEXTS
 from isamail.config import Settings, load_settings

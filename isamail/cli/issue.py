@@ -108,7 +108,8 @@ def preview(
 ) -> None:
     """Schreibt HTML, Text und die vollständige .eml für einen Beispiel-Empfänger."""
     from isamail.compose.message import PreparedMessage
-    from isamail.compose.render import compose_issue, personalise, size_warnings
+    from isamail.compose.render import compose_issue, size_warnings
+    from isamail.compose.rendered import personalise
 
     proj = project(ctx)
     issue = _load(proj, name)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from isamail.errors import IsamailError
 
 if TYPE_CHECKING:
-    from isamail.compose.render import RenderedIssue
+    from isamail.compose.rendered import RenderedIssue
     from isamail.config import Settings
     from isamail.context import Project
 

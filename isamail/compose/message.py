@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import idna
 
-from isamail.compose.render import RECIPIENT_EMAIL, UNSUBSCRIBE_URL, RenderedIssue, personalise
+from isamail.compose.rendered import RECIPIENT_EMAIL, UNSUBSCRIBE_URL, RenderedIssue, personalise
 from isamail.config import Settings
 
 MAX_LINE = 78  # header lines (RFC 5322 "SHOULD")

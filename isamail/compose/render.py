@@ -7,10 +7,8 @@ untouched; ``message.PreparedMessage`` fills them into the encoded bytes per rec
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,12 @@ import jinja2
 from markupsafe import Markup
 
 from isamail.compose import markdown
+from isamail.compose.rendered import (
+    RECIPIENT_EMAIL,
+    UNSUBSCRIBE_URL,
+    RenderedIssue,
+    personalise,
+)
 from isamail.compose.texts import month_year, texts
 from isamail.config import Settings
 from isamail.errors import IsamailError
@@ -27,23 +31,7 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "default_templates"
 HTML_TEMPLATE = "mail/newsletter.html"
 TEXT_TEMPLATE = "mail/newsletter.txt"
 
-# Letters only: nothing that HTML escaping, URL quoting or quoted-printable would touch.
-UNSUBSCRIBE_URL = "ISAMAILxPLACEHOLDERxUNSUBSCRIBExURL"
-RECIPIENT_EMAIL = "ISAMAILxPLACEHOLDERxRECIPIENTxEMAIL"
-PLACEHOLDERS = (UNSUBSCRIBE_URL, RECIPIENT_EMAIL)
-
 HTML_SIZE_LIMIT = 100_000  # Gmail clips mails whose HTML is over about 102 KB
-
-
-@dataclass(frozen=True)
-class RenderedIssue:
-    name: str
-    title: str
-    subject: str
-    preheader: str
-    language: str
-    html: str  # CSS inlined; holds the placeholders above
-    text: str
 
 
 def web_url(settings: Settings, issue_name: str) -> str:
@@ -73,14 +61,6 @@ def compose_issue(
         html=inline_css(html_source),
         text=_tidy_text(text),
     )
-
-
-def personalise(rendered: RenderedIssue, *, email: str, unsubscribe_url: str) -> tuple[str, str]:
-    """(html, text) for one recipient: the slow, obvious way (used for previews and tests)."""
-    html = rendered.html.replace(UNSUBSCRIBE_URL, html_lib.escape(unsubscribe_url))
-    html = html.replace(RECIPIENT_EMAIL, html_lib.escape(email))
-    text = rendered.text.replace(UNSUBSCRIBE_URL, unsubscribe_url)
-    return html, text.replace(RECIPIENT_EMAIL, email)
 
 
 def web_html(rendered: RenderedIssue, settings: Settings, *, unsubscribe_url: str = "") -> str:
