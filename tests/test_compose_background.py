@@ -23,7 +23,7 @@ from isamail.errors import IssueError
 
 path, project = Path(sys.argv[1]), Path(sys.argv[2])
 settings = load_settings(project, {"ISAMAIL_BASE_URL": "https://isa.example"})
-composition = Composition(path, settings, None)
+composition = Composition(path.parent, path.name, settings, None)
 forked = composition._pid != 0
 try:
     rendered, digest = composition.result()

@@ -206,6 +206,21 @@ def test_unreachable_server_changes_nothing(
         assert session.exec(select(Edition)).all() == []
 
 
+def test_an_unknown_issue_is_one_line_and_changes_nothing(newsletter: Project) -> None:
+    """The installed command, where the issue is looked for in the forked child."""
+    isamail = Path(sys.executable).with_name("isamail")
+    env = {**os.environ, "ISAMAIL_SMTP_URL": "smtp://127.0.0.1:9"}
+    args = [str(isamail), "-p", str(newsletter.directory), "send", "2099-01", "--list", "isa"]
+    done = subprocess.run([*args, "--yes"], env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0].endswith(
+        "Ausgabe „2099-01“ gibt es nicht in " + str(newsletter.issues_dir) + "."
+    )
+    assert "2020-10" in done.stderr  # the issues there are named
+    with read_session(newsletter.engine) as session:
+        assert session.exec(select(Edition)).all() == []
+
+
 def test_limit_then_resume_sends_the_rest_once(
     newsletter: Project, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

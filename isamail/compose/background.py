@@ -28,11 +28,10 @@ if TYPE_CHECKING:
 
 
 def start_composition(project: Project, issue: str) -> Composition:
-    """Starts composing issue ``issue`` of the project (NotFound if there is none)."""
-    from isamail.issues.parse import resolve_issue
-
-    path = resolve_issue(project.issues_dir, issue)
-    return Composition(path, project.settings, project.templates_dir)
+    """Starts composing issue ``issue`` of the project; ``result()`` raises NotFound if
+    there is none. Even finding the folder is left to the child: the issue parser that
+    knows how imports the Markdown parser."""
+    return Composition(project.issues_dir, issue, project.settings, project.templates_dir)
 
 
 def compose_source(
@@ -45,11 +44,22 @@ def compose_source(
     return compose_issue(load_issue(path), settings, templates_dir), source_hash(path)
 
 
+def compose_named(
+    issues_dir: Path, issue: str, settings: Settings, templates_dir: Path | None
+) -> tuple[RenderedIssue, str]:
+    """``compose_source`` of issue ``issue`` under ``issues_dir`` (NotFound if none)."""
+    from isamail.issues.parse import resolve_issue
+
+    return compose_source(resolve_issue(issues_dir, issue), settings, templates_dir)
+
+
 class Composition:
     """An issue being composed; ``result()`` waits for it."""
 
-    def __init__(self, path: Path, settings: Settings, templates_dir: Path | None) -> None:
-        self._args = (path, settings, templates_dir)
+    def __init__(
+        self, issues_dir: Path, issue: str, settings: Settings, templates_dir: Path | None
+    ) -> None:
+        self._args = (issues_dir, issue, settings, templates_dir)
         self._pid = 0
         self._reader = -1
         # Forking copies only the calling thread; a lock another thread holds would stay
@@ -71,7 +81,7 @@ class Composition:
 
     def result(self) -> tuple[RenderedIssue, str]:
         if not self._pid:
-            return compose_source(*self._args)
+            return compose_named(*self._args)
         with os.fdopen(self._reader, "rb") as stream:
             data = stream.read()
         pid, self._pid = self._pid, 0
@@ -86,14 +96,14 @@ class Composition:
             raise outcome
         if isinstance(outcome, tuple):
             return outcome
-        return compose_source(*self._args)
+        return compose_named(*self._args)
 
 
-def _compose_and_exit(writer: int, args: tuple[Path, Settings, Path | None]) -> None:
+def _compose_and_exit(writer: int, args: tuple[Path, str, Settings, Path | None]) -> None:
     code = 0
     try:
         try:
-            outcome: object = compose_source(*args)
+            outcome: object = compose_named(*args)
         except IsamailError as exc:  # a problem in the issue: the parent reports it
             outcome = exc
         data = pickle.dumps(outcome)
