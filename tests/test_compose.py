@@ -540,3 +540,13 @@ def test_simple_message_parses(settings: Settings) -> None:
         message_id="<c2@d.example>",
     )
     assert parse(text_only).get_content().strip() == "nur Text"
+
+
+def test_encoded_names_of_every_length_decode_and_fit_the_line() -> None:
+    """One RFC 2047 word while the name's UTF-8 fits 39 bytes, several after that,
+    always cut between characters."""
+    for length in range(1, 70):
+        name = ("Jürgen Groß-Wang 王伟 " * 5)[:length].strip() or "ü"
+        header = f"To: {format_address(name, 'a@b.example')}\r\n"
+        assert all(len(line) <= 78 for line in header.split("\r\n"))
+        assert decoded(header.encode(), "To") == f"{' '.join(name.split())} <a@b.example>"

@@ -97,6 +97,9 @@ def _phrase(name: str, *, utf8: bool) -> str:
 def _encoded_words(text: str, chunk: int = 39) -> str:
     # base64 words of at most 39 bytes (64 characters each), cut between characters,
     # so that "To: " plus one word stays within 78 columns
+    data = text.encode("utf-8")
+    if len(data) <= chunk:  # most names: one word
+        return f"=?utf-8?b?{base64.b64encode(data).decode('ascii')}?="
     words, current = [], b""
     for char in text:
         data = char.encode("utf-8")
@@ -154,11 +157,14 @@ def _address_header(name: str, formatted: str) -> bytes:
     return f"{name}: {formatted}\r\n".encode()
 
 
+_NOT_IN_URL = re.compile(r"[ <>\r\n\t]")
+
+
 def _list_unsubscribe(url: str, mailto: str) -> bytes:
     if not mailto.startswith("mailto:"):
         mailto = "mailto:" + mailto
     for value in (url, mailto):
-        if not value.isascii() or any(c in value for c in " <>\r\n\t"):
+        if not value.isascii() or _NOT_IN_URL.search(value):
             raise ValueError(f"List-Unsubscribe needs a plain ASCII URL: {value!r}")
     # one entry per line: folded, so no encoder ever touches it
     return f"List-Unsubscribe: <{url}>,\r\n <{mailto}>\r\n".encode("ascii")
