@@ -9,8 +9,8 @@ In one run, against one smtp-sink:
 - ``smtp-source -s 4`` (the C reference client) with the same message size, as the
   issue writes it (a new connection per message) and with ``-d`` (connections
   reused, as isamail does);
-- ``mailmerge`` from PyPI (one connection per message) with a 1 KB message and a
-  database of 2,000 rows, installed into its own venv under bench/out/;
+- ``mailmerge`` from PyPI (one connection per message) with a 1 KB message and as
+  many rows as recipients, installed into its own venv under bench/out/;
 - isamail again on a "1 KB-ish" message (minimal project templates), to compare
   with mailmerge on the same message size.
 
@@ -271,7 +271,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--recipients", type=int, default=10_000)
     ap.add_argument("--connections", type=int, default=4)
-    ap.add_argument("--mailmerge-rows", type=int, default=2_000)
+    ap.add_argument(
+        "--mailmerge-rows",
+        type=int,
+        default=0,
+        help="rows for mailmerge (default: as many as --recipients, so that its start-up "
+        "weighs as much as isamail's)",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="rounds; the best of each counts")
     ap.add_argument("--database-url", default="", help="an EMPTY database (default: SQLite)")
     ap.add_argument("--skip-small", action="store_true", help="no 1 KB isamail run")
@@ -336,7 +342,7 @@ def main() -> None:
                 small_source.label += " (1 KB)"
                 keep(small_source)
             if not args.skip_mailmerge:
-                keep(mailmerge(work, port, args.mailmerge_rows))
+                keep(mailmerge(work, port, args.mailmerge_rows or n))
             loads.append(load())
 
     best = {label: max(ms, key=lambda m: m.rate) for label, ms in runs.items()}
@@ -379,6 +385,17 @@ def main() -> None:
         )
         rates = ", ".join(f"{m.rate:,.0f}" for m in runs[row.label])
         print(f"{'':<4}(all rounds: {rates} msgs/s{'; ' + row.note if row.note else ''})")
+    # The same comparisons round by round: the machine's speed changes between rounds
+    # (by up to 2x here), and a best-of ratio pairs the best round of one with another's.
+    pairs = [(isa.label, reference.label, "isamail / smtp-source (ISA issue)")]
+    if small is not None and small_reference is not None:
+        pairs.append((small.label, small_reference.label, "isamail / smtp-source (1 KB)"))
+        if peer is not None:
+            pairs.append((small.label, peer.label, "isamail (1 KB) / mailmerge"))
+    for mine, theirs, title in pairs:
+        ratios = [a.rate / b.rate for a, b in zip(runs[mine], runs[theirs], strict=True)]
+        shown = ", ".join(f"{r:.2f}" for r in ratios)
+        print(f"{title}, each round: {shown} (lowest {min(ratios):.2f})")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     else:
