@@ -226,3 +226,28 @@ def test_report_of_an_unknown_issue_is_a_user_error(cli: Cli) -> None:
         result = cli(*args)
         assert result.exit_code == 1 and "1999-01" in result.stderr
     assert cli("report", "--json").stdout.strip() == "[]"
+
+
+def test_a_long_list_name_stays_on_its_row(
+    newsletter: Project, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editions table at 80 columns: a list name too long for its column is cut with
+    "…", not folded into a line of its own that reads like another edition."""
+    create_list(newsletter.engine, "isa-newsletter-international")
+    import_subscribers(
+        newsletter.engine,
+        DATA / "subscribers-intl.csv",
+        "isa-newsletter-international",
+        confirmed=True,
+    )
+    with SmtpTestServer() as server:
+        monkeypatch.setenv("ISAMAIL_SMTP_URL", server.url)
+        sent = cli("send", ISSUE, "-l", "isa", "-l", "isa-newsletter-international", "--yes")
+        assert sent.exit_code == 0, sent.output
+    table = cli("report").stdout
+    rows = [line for line in table.splitlines() if line.strip()]
+    assert len(rows) == 2  # the header and the one edition
+    assert ISSUE in rows[1] and "isa, isa-" in rows[1] and "…" in rows[1]
+    assert max(len(line) for line in rows) <= 80
+    listed = json.loads(cli("report", "--json").stdout)[0]["list"]
+    assert listed == "isa, isa-newsletter-international"
