@@ -133,6 +133,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("list_id_domain", str, "", "domain of the List-Id header (default: From's domain)"),
     Setting("smtp.connections", int, 4, "SMTP connections used at once", check=_positive),
     Setting(
+        "smtp.processes",
+        int,
+        0,
+        "processes the connections are shared among (0 = one per CPU core, at most 4)",
+        check=_not_negative,
+    ),
+    Setting(
         "smtp.messages_per_connection",
         int,
         500,

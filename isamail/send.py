@@ -20,6 +20,7 @@ from isamail.context import Project
 from isamail.db.engine import read_session
 from isamail.errors import IsamailError
 from isamail.lists import get_list
+from isamail.processes import run_shared
 from isamail.queue import Claimed, Recovery
 from isamail.sender import Addressing, RunSummary, SendOptions, SendRun
 from isamail.transport.smtp import (
@@ -151,23 +152,28 @@ def execute_send(
         prepared = PreparedMessage.prepare(
             queue.edition_content(edition), settings, list_name=plan.lists[0]
         )
-        run_id = queue.start_run(engine, edition_id)
-        run = SendRun(
-            engine,
-            edition_id=edition.id,
-            run_id=run_id,
-            prepared=prepared,
-            addressing=addressing_for(project, edition.nonce),
-            endpoint=endpoint,
-            options=options,
-            journal_dir=journal_dir,
-            first_connection=first,
-            on_progress=on_progress,
-        )
-        first = None  # the run owns it now
-        if on_run:
-            on_run(run)
-        summary = run.run()
+        addressing = addressing_for(project, edition.nonce)
+
+        def start(
+            part: SendOptions,
+            connection: SmtpConnection | None,
+            progress: Callable[[RunSummary], None],
+        ) -> SendRun:
+            return SendRun(
+                engine,
+                edition_id=edition_id,
+                run_id=queue.start_run(engine, edition_id),
+                prepared=prepared,
+                addressing=addressing,
+                endpoint=endpoint,
+                options=part,
+                journal_dir=journal_dir,
+                first_connection=connection,
+                on_progress=progress,
+            )
+
+        opened, first = first, None  # the runs own it now
+        summary = run_shared(engine, options, start, opened, on_progress, on_run)
     finally:
         if first is not None:
             first.close()

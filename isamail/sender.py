@@ -72,11 +72,13 @@ class SendOptions:
     ca_file: str | None = None
     limit: int | None = None
     batch: int = 200
+    processes: int = 0  # 0: one per CPU core, at most 4 (see isamail.processes)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: object) -> SendOptions:
         values: dict[str, object] = {
             "connections": settings["smtp.connections"],
+            "processes": settings["smtp.processes"],
             "messages_per_connection": settings["smtp.messages_per_connection"],
             "rate_per_second": settings["smtp.rate_per_second"],
             "rate_per_hour": settings["smtp.rate_per_hour"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from sqlmodel import select
 from isamail.context import Project
 from isamail.db.engine import read_session
 from isamail.db.models import Edition
+from isamail.db.models import SendRun as SendRunRow
 from isamail.importer import import_subscribers
 from isamail.lists import create_list
 from tests.conftest import DATA, Cli
@@ -258,7 +260,8 @@ def test_kill_9_at_random_points_then_resume(
     rng = random.Random(20261122)
     isamail = Path(sys.executable).with_name("isamail")
     with SmtpTestServer(delay=0.004) as server:
-        env = {**os.environ, "ISAMAIL_SMTP_URL": server.url}
+        # two sending processes of two connections each (isamail.processes)
+        env = {**os.environ, "ISAMAIL_SMTP_URL": server.url, "ISAMAIL_SMTP_PROCESSES": "2"}
         args = [
             str(isamail),
             "-p",
@@ -276,6 +279,11 @@ def test_kill_9_at_random_points_then_resume(
             time.sleep(rng.uniform(1.0, 2.5))
             child.send_signal(signal.SIGKILL)
             child.wait()
+            # the forked sending process dies with the command, sending nothing more
+            time.sleep(0.3)
+            so_far = len(server.messages)
+            time.sleep(0.5)
+            assert len(server.messages) == so_far
         final = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
         assert final.returncode == 0, final.stderr
         got = delivered(server)
@@ -295,3 +303,49 @@ def test_kill_9_at_random_points_then_resume(
     assert twice <= flagged
     assert len(flagged) <= 3 * 4  # at most one in flight per connection per kill
     assert report["sent"] == 340 and report["queued"] == 0
+
+
+def test_two_sending_processes_share_the_send_and_stop_on_ctrl_c(newsletter: Project) -> None:
+    """`smtp.processes = 2`: the installed command forks a second sending process; each
+    claims its own deliveries, everyone gets the issue once, the summary counts both.
+    Ctrl-C (SIGINT to the terminal's process group) stops both after what is in flight;
+    the next send mails the rest, once."""
+    isamail = Path(sys.executable).with_name("isamail")
+    args = [str(isamail), "-p", str(newsletter.directory), "send", ISSUE, "-l", "isa", "-y"]
+    with SmtpTestServer(delay=0.02) as server:
+        env = {
+            **os.environ,
+            "ISAMAIL_SMTP_URL": server.url,
+            "ISAMAIL_SMTP_PROCESSES": "2",
+            "COLUMNS": "200",
+        }
+        child = subprocess.Popen(
+            args,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # a process group of its own, as in a terminal
+        )
+        deadline = time.monotonic() + 30
+        while len(server.messages) < 40 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(child.pid, signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+        assert child.returncode == 130, err
+        assert "Traceback" not in err and "weiter mit: isamail send" in err
+        first = len(server.messages)
+        assert 40 <= first < 340
+        assert server.connections >= 2  # both processes sent
+        with read_session(newsletter.engine) as session:
+            runs = session.exec(select(SendRunRow)).all()
+        assert len(runs) == 2 and all(r.finished_at is not None for r in runs)
+        assert {r.pid for r in runs} >= {child.pid}
+        resumed = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+        assert resumed.returncode == 0, resumed.stderr
+        rest = re.search(r"in diesem Lauf versandt\W+(\d+)", resumed.stderr)
+        assert rest is not None
+        got = delivered(server)
+    assert set(got) == {idna_rcpt(a) for a in confirmed_addresses(newsletter)}
+    assert max(got.values()) == 1
+    assert int(rest[1]) == 340 - first

@@ -58,6 +58,9 @@ def test_two_senders_share_one_edition(newsletter: Project) -> None:
             "ISAMAIL_SECRET_KEY": "test-secret-key",
             "ISAMAIL_BOUNCE_ADDRESS": "bounces@isa-portal.de",
             "COLUMNS": "200",
+            # two commands sharing the edition, one process each (the processes of one
+            # command share it the same way: tests/test_send.py)
+            "ISAMAIL_SMTP_PROCESSES": "1",
         }
         args = [str(isamail), "-p", str(newsletter.directory), "send", ISSUE]
         args += ["--list", "isa", "--yes", "--connections", "2"]

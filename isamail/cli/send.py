@@ -130,6 +130,9 @@ def _run_with_progress(proj: Any, plan: Any, options: SendOptions, refreeze: boo
         TimeRemainingColumn(),
         console=output.err,
         transient=False,
+        # Redrawn on each progress report (twice a second) rather than by a thread of
+        # its own: a send forks its sending processes, and forking wants one thread.
+        auto_refresh=False,
     ) as progress:
         task = progress.add_task("send", total=total or None, rate=0.0)
 
@@ -137,7 +140,7 @@ def _run_with_progress(proj: Any, plan: Any, options: SendOptions, refreeze: boo
             done = summary.sent + summary.failed
             elapsed = max(summary.elapsed, 1e-3) if summary.elapsed else None
             rate = done / elapsed if elapsed else progress.tasks[0].speed or 0.0
-            progress.update(task, completed=done, rate=rate)
+            progress.update(task, completed=done, rate=rate, refresh=True)
 
         def on_run(run: SendRun) -> None:
             def stop(_signum: int, _frame: Any) -> None:

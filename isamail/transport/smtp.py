@@ -453,6 +453,13 @@ class SmtpConnection:
         self._ahead = None
         self._close_socket()
 
+    def abandon(self) -> None:
+        """Lets go of a connection inherited by a forked process: the descriptor is closed
+        without a word, since the parent still talks on the same session."""
+        self._alive = False
+        self._ahead = None
+        self._close_socket()
+
     def _quit(self) -> Generator[Wait, None, None]:
         yield from self._write(b"QUIT\r\n")
         yield from self._reply()
