@@ -349,3 +349,18 @@ def test_two_sending_processes_share_the_send_and_stop_on_ctrl_c(newsletter: Pro
     assert set(got) == {idna_rcpt(a) for a in confirmed_addresses(newsletter)}
     assert max(got.values()) == 1
     assert int(rest[1]) == 340 - first
+
+
+def test_limit_is_divided_among_the_sending_processes(newsletter: Project) -> None:
+    isamail = Path(sys.executable).with_name("isamail")
+    args = [str(isamail), "-p", str(newsletter.directory), "send", ISSUE, "-l", "isa", "-y"]
+    with SmtpTestServer() as server:
+        env = {**os.environ, "ISAMAIL_SMTP_URL": server.url, "ISAMAIL_SMTP_PROCESSES": "2"}
+        limited = subprocess.run([*args, "--limit", "51"], env=env, capture_output=True, text=True)
+        assert limited.returncode == 0, limited.stderr
+        assert len(server.messages) == 51
+        assert "in diesem Lauf versandt" in limited.stderr and " 51" in limited.stderr
+        rest = subprocess.run(args, env=env, capture_output=True, text=True)
+        assert rest.returncode == 0, rest.stderr
+        got = delivered(server)
+    assert len(got) == 340 and max(got.values()) == 1
