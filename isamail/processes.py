@@ -120,12 +120,20 @@ def run_shared(
             sent, failed = sent + more_sent, failed + more_failed
         on_progress(replace(summary, sent=sent, failed=failed))
 
-    run = start(parts[0], first, progress)
-    if on_run is not None:
-        on_run(run)
+    run: SendRun | None = None
     try:
+        run = start(parts[0], first, progress)
+        if on_run is not None:
+            on_run(run)
         summary = run.run()
     finally:
+        if run is None or run.stopping.is_set():
+            # Stopped here (Ctrl-C, or the server gone): the others stop too, after what
+            # they have in flight. Ctrl-C in a terminal reached them already; a signal
+            # sent to this process alone did not.
+            for pid, _ in children:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGINT)
         outcomes = [_wait(pid, reader) for pid, reader in children]
     total = _add_up(summary, outcomes)
     progress(replace(total, sent=summary.sent, failed=summary.failed))
@@ -151,11 +159,13 @@ def _child(
         stopping: list[SendRun] = []
 
         def stop(_signum: int, _frame: FrameType | None) -> None:
-            # Ctrl-C reaches every process of the terminal's group: finish what is in
-            # flight, as the calling process does; a second Ctrl-C interrupts.
+            # Ctrl-C reaches every process of the terminal's group, and the calling
+            # process passes its own stop on: finish what is in flight and record it.
+            # Later ones are ignored here: a second Ctrl-C ends the calling process,
+            # and this one with it (see _die_with).
             for run in stopping:
                 run.stop()
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
         signal.signal(signal.SIGINT, stop)
 

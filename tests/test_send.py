@@ -305,11 +305,14 @@ def test_kill_9_at_random_points_then_resume(
     assert report["sent"] == 340 and report["queued"] == 0
 
 
-def test_two_sending_processes_share_the_send_and_stop_on_ctrl_c(newsletter: Project) -> None:
+@pytest.mark.parametrize("to_group", [True, False], ids=["ctrl-c", "kill-int"])
+def test_two_sending_processes_share_the_send_and_stop_on_ctrl_c(
+    newsletter: Project, to_group: bool
+) -> None:
     """`smtp.processes = 2`: the installed command forks a second sending process; each
     claims its own deliveries, everyone gets the issue once, the summary counts both.
-    Ctrl-C (SIGINT to the terminal's process group) stops both after what is in flight;
-    the next send mails the rest, once."""
+    Ctrl-C (SIGINT to the terminal's process group) or SIGINT to the command alone stops
+    both after what is in flight; the next send mails the rest, once."""
     isamail = Path(sys.executable).with_name("isamail")
     args = [str(isamail), "-p", str(newsletter.directory), "send", ISSUE, "-l", "isa", "-y"]
     with SmtpTestServer(delay=0.02) as server:
@@ -330,7 +333,10 @@ def test_two_sending_processes_share_the_send_and_stop_on_ctrl_c(newsletter: Pro
         deadline = time.monotonic() + 30
         while len(server.messages) < 40 and time.monotonic() < deadline:
             time.sleep(0.05)
-        os.killpg(child.pid, signal.SIGINT)
+        if to_group:
+            os.killpg(child.pid, signal.SIGINT)
+        else:
+            os.kill(child.pid, signal.SIGINT)
         _, err = child.communicate(timeout=60)
         assert child.returncode == 130, err
         assert "Traceback" not in err and "weiter mit: isamail send" in err
