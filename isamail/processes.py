@@ -136,7 +136,8 @@ def run_shared(
                     os.kill(pid, signal.SIGINT)
         outcomes = [_wait(pid, reader) for pid, reader in children]
     total = _add_up(summary, outcomes)
-    progress(replace(total, sent=summary.sent, failed=summary.failed))
+    if on_progress is not None:
+        on_progress(total)
     return total
 
 
@@ -199,14 +200,8 @@ def _die_with(parent: int) -> None:
 def _wait(pid: int, reader: int) -> _Outcome:
     with os.fdopen(reader, "rb") as stream:
         data = stream.read()
-    while True:
-        try:
-            os.waitpid(pid, 0)
-            break
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            break
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
     try:
         outcome = pickle.loads(data)  # noqa: S301 - our own child, through a pipe
     except Exception:

@@ -41,6 +41,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -284,12 +285,7 @@ def enqueue(engine: Engine, edition_id: int, list_ids: Sequence[int]) -> int:
     # Two sends started together on PostgreSQL both see no delivery yet (read committed);
     # the second then waits on the unique index and skips what the first inserted.
     # SQLite serialises the two with BEGIN IMMEDIATE.
-    if is_sqlite(engine):
-        into = insert(DELIVERY)
-    else:  # imported here: the PostgreSQL dialect costs a SQLite send 40 ms of start-up
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        into = pg_insert(DELIVERY).on_conflict_do_nothing()
+    into = insert(DELIVERY) if is_sqlite(engine) else pg_insert(DELIVERY).on_conflict_do_nothing()
     with unit_of_work(engine) as session:
         result = session.execute(
             into.from_select(

@@ -352,9 +352,9 @@ class _SmtpLoop(threading.Thread):
                     live -= 1
                     continue
                 if request == "read" or request == "write":
-                    assert slot.connection is not None and slot.connection.socket is not None
+                    assert slot.connection is not None and slot.connection.sock is not None
                     events = selectors.EVENT_READ if request == "read" else selectors.EVENT_WRITE
-                    selector.register(slot.connection.socket, events, slot)
+                    selector.register(slot.connection.sock, events, slot)
                     on_socket[slot] = time.monotonic()
                 elif isinstance(request, _Park):
                     parked.append(slot)
@@ -379,8 +379,8 @@ class _SmtpLoop(threading.Thread):
             now = time.monotonic()
             for slot, since in list(on_socket.items()):
                 if now - since >= timeout:
-                    assert slot.connection is not None and slot.connection.socket is not None
-                    selector.unregister(slot.connection.socket)
+                    assert slot.connection is not None and slot.connection.sock is not None
+                    selector.unregister(slot.connection.sock)
                     del on_socket[slot]
                     runnable.append((slot, TimeoutError("timed out")))
             while timers and (timers[0][0] <= now or run.stopping.is_set()):

@@ -205,17 +205,12 @@ def _editions_table(reports: list[EditionReport]) -> None:
         "#abgem.",
         "#wartend",
     )
-    # Folded into a second line, a long list name read like another row: cut it with …
-    # instead (--json and --csv carry it whole), and never fold the date or the issue.
-    date, issue, list_names = t.columns[:3]
-    date.min_width = len("2026-12-01")
-    issue.min_width = max(len(r.issue) for r in reports)
-    list_names.overflow = "ellipsis"  # still narrowed first when the row is too wide
-    # (its cells are Text that does not wrap at the ", " between several lists)
     for r in reports:
         t.add_row(
             r.date,
             r.issue,
+            # Folded into a second line, a long list name read like another edition:
+            # cut with … instead (--json and --csv carry it whole).
             Text(r.lists, no_wrap=True, overflow="ellipsis"),
             _n(r.recipients),
             _n(r.sent),

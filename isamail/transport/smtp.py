@@ -199,7 +199,6 @@ class SmtpConnection:
         # server says nothing until asked.
         self._received = bytearray()
         sock = smtp.sock
-        self.socket: socket.socket | None = sock
         self._timeout = sock.gettimeout() if sock is not None else None
         self._blocking = True
         # Just written, no reply read since: on a non-blocking socket the first recv would
@@ -213,6 +212,11 @@ class SmtpConnection:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     @property
+    def sock(self) -> socket.socket | None:
+        """The session's socket (TLS-wrapped where it is encrypted); None once closed."""
+        return self._smtp.sock
+
+    @property
     def alive(self) -> bool:
         """False once the server went away, said 421, or ``close`` was called."""
         return self._alive
@@ -222,12 +226,12 @@ class SmtpConnection:
         timeout) for ``send`` and ``close``."""
         self._blocking = blocking
         self._unanswered = False
-        if self.socket is not None:
+        if self.sock is not None:
             with contextlib.suppress(OSError):
                 if blocking:
-                    self.socket.settimeout(self._timeout)
+                    self.sock.settimeout(self._timeout)
                 else:
-                    self.socket.setblocking(False)
+                    self.sock.setblocking(False)
 
     def send(
         self,
