@@ -32,11 +32,11 @@ sys.path.insert(0, str(REPO))
 
 from sqlmodel import col, func, select  # noqa: E402
 
+from isamail.audience.importer import import_subscribers  # noqa: E402
+from isamail.audience.lists import create_list  # noqa: E402
 from isamail.context import Project  # noqa: E402
 from isamail.db.engine import read_session  # noqa: E402
 from isamail.db.models import OutgoingMail, Subscriber, Subscription  # noqa: E402
-from isamail.importer import import_subscribers  # noqa: E402
-from isamail.lists import create_list  # noqa: E402
 from isamail.project import init_project  # noqa: E402
 from isamail.tokens import unsubscribe_token  # noqa: E402
 from tests.smtpd import SmtpTestServer  # noqa: E402

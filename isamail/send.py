@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 
 from isamail import queue
+from isamail.audience.lists import get_list
 from isamail.compose.background import Composition, compose_source, start_composition
 from isamail.compose.message import PreparedMessage, Recipient, make_message_id
 from isamail.compose.rendered import RenderedIssue
 from isamail.context import Project
 from isamail.db.engine import read_session
 from isamail.errors import IsamailError
-from isamail.lists import get_list
 from isamail.processes import run_shared
 from isamail.queue import Claimed, Recovery
 from isamail.sender import Addressing, RunSummary, SendOptions, SendRun
@@ -190,7 +190,7 @@ def execute_send(
 
 def send_test_copy(project: Project, issue: str, to: str) -> SendOutcome:
     """One copy to ``to``, outside the delivery records, marked as a test."""
-    from isamail.addresses import normalise
+    from isamail.audience.addresses import normalise
 
     address = normalise(to)
     settings = project.settings

@@ -7,7 +7,7 @@ import csv
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
-from isamail.addresses import _fast_valid, address_hash, normalise
+from isamail.audience.addresses import _fast_valid, address_hash, normalise
 from isamail.errors import InvalidAddress
 from tests.conftest import DATA
 
@@ -107,7 +107,7 @@ def test_fast_path_never_accepts_what_email_validator_rejects(candidate: str) ->
 def test_special_use_names_match_email_validator_and_are_single_labels() -> None:
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
-    from isamail.addresses import _SPECIAL_USE
+    from isamail.audience.addresses import _SPECIAL_USE
 
     # the fast path keeps its own copy of the list and compares only the top-level label
     assert set(SPECIAL_USE_DOMAIN_NAMES) == _SPECIAL_USE

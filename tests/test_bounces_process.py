@@ -19,6 +19,8 @@ import pytest
 from sqlalchemy import Engine, func, insert, select, update
 from sqlmodel import col
 
+from isamail.audience.lists import create_list
+from isamail.audience.subscribers import add_subscriber
 from isamail.bounces.classify import BounceKind, classify
 from isamail.bounces.mailbox import ReturnedMail, read_maildir
 from isamail.bounces.process import Action, process_mailbox, verp_local
@@ -35,8 +37,6 @@ from isamail.db.models import (
     Suppression,
     utcnow,
 )
-from isamail.lists import create_list
-from isamail.subscribers import add_subscriber
 from isamail.tokens import bounce_token, unsubscribe_token
 from tests.conftest import DATA, Cli
 
@@ -120,7 +120,7 @@ def statuses(engine: Engine, email: str) -> set[str]:
 
 
 def suppressions(engine: Engine, email: str) -> set[tuple[int | None, str]]:
-    from isamail.addresses import address_hash
+    from isamail.audience.addresses import address_hash
 
     with read_session(engine) as session:
         return {

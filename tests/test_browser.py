@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from isamail.audience.lists import create_list
+from isamail.audience.subscribers import add_subscriber
 from isamail.context import Project
 from isamail.db.engine import read_session
 from isamail.db.models import Subscription
-from isamail.lists import create_list
-from isamail.subscribers import add_subscriber
 from isamail.tokens import unsubscribe_token
 from isamail.web import create_app
 from tests.smtpd import SmtpTestServer

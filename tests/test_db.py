@@ -8,9 +8,9 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
+from isamail.audience.lists import create_list, list_summaries
 from isamail.db.engine import _alembic_config, make_engine, schema_revisions, unit_of_work
 from isamail.errors import DatabaseError
-from isamail.lists import create_list, list_summaries
 
 
 def test_an_older_database_is_migrated_on_open(tmp_path: Path) -> None:

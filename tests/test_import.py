@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
+from isamail.audience.importer import export_subscribers, import_subscribers
+from isamail.audience.lists import create_list, list_summaries
+from isamail.audience.subscribers import add_subscriber, forget, unsubscribe
 from isamail.context import Project
 from isamail.db.engine import read_session
 from isamail.db.models import ConsentEvent, Subscriber, Subscription
-from isamail.importer import export_subscribers, import_subscribers
-from isamail.lists import create_list, list_summaries
-from isamail.subscribers import add_subscriber, forget, unsubscribe
 from tests.conftest import DATA
 
 
@@ -121,7 +121,7 @@ def test_internationalised_addresses_are_all_kept(isa: Project) -> None:
 def test_import_is_all_or_nothing(
     isa: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import isamail.importer as importer
+    import isamail.audience.importer as importer
 
     calls = 0
     real = importer._apply_chunk
@@ -254,7 +254,7 @@ def test_excel_unicode_text_and_mailchimp_columns(
 
 def test_fields_are_the_header_aliases_fields() -> None:
     # the importer unpacks Fields by position: a field added to one must reach the other
-    from isamail.csvfiles import HEADER_ALIASES, Fields
+    from isamail.audience.csvfiles import HEADER_ALIASES, Fields
 
     assert set(Fields._fields) == set(HEADER_ALIASES) - {"ignored"}
 
@@ -293,7 +293,7 @@ def test_second_email_column_short_rows_and_unknown_columns(isa: Project, tmp_pa
 def test_small_chunks_give_every_person_one_subscription_and_one_event(
     isa: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import isamail.importer as importer
+    import isamail.audience.importer as importer
 
     # chunk borders fall between duplicates and rejected rows of the file
     monkeypatch.setattr(importer, "CHUNK", 7)
@@ -397,7 +397,7 @@ def test_database_errors_are_raised_as_sqlalchemy_errors(
 
     from sqlalchemy.exc import DBAPIError
 
-    import isamail.importer as importer
+    import isamail.audience.importer as importer
 
     # the CLI tells a database problem (a locked SQLite file, say) from a bug by
     # SQLAlchemy's exception classes, which raw DBAPI errors would not be
@@ -413,7 +413,7 @@ def test_database_errors_are_raised_as_sqlalchemy_errors(
 def test_import_gives_back_the_sqlite_connection_as_it_found_it(isa: Project) -> None:
     from contextlib import closing
 
-    import isamail.importer as importer
+    import isamail.audience.importer as importer
     from isamail.db.engine import is_sqlite, unit_of_work
     from isamail.db.models import utcnow
 

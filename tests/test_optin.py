@@ -12,7 +12,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from isamail import optin, outbox
+from isamail import outbox
+from isamail.audience import optin
+from isamail.audience.lists import create_list
+from isamail.audience.subscribers import add_subscriber, suppress, unsubscribe
 from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
@@ -27,8 +30,6 @@ from isamail.db.models import (
     SuppressionReason,
     utcnow,
 )
-from isamail.lists import create_list
-from isamail.subscribers import add_subscriber, suppress, unsubscribe
 from tests.conftest import Cli
 from tests.smtpd import SmtpTestServer
 
@@ -67,7 +68,7 @@ def token_of(message: bytes) -> str:
 
 
 def statuses(project: Project, email: str) -> dict[str, str]:
-    from isamail.subscribers import subscriber_record
+    from isamail.audience.subscribers import subscriber_record
 
     return {
         s["list"]: s["status"] for s in subscriber_record(project.engine, email)["subscriptions"]
@@ -304,7 +305,7 @@ def test_serve_refuses_to_start_without_a_secret_key(
 def test_forget_also_removes_the_confirmation_mails_that_hold_the_address(
     lists: Project,
 ) -> None:
-    from isamail.subscribers import forget
+    from isamail.audience.subscribers import forget
 
     web_signup(lists, "anna@example.org")
     assert len(mails(lists)) == 1

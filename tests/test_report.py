@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from isamail.audience.importer import import_subscribers
+from isamail.audience.lists import create_list
+from isamail.audience.subscribers import add_subscriber
 from isamail.context import Project
-from isamail.importer import import_subscribers
-from isamail.lists import create_list
-from isamail.subscribers import add_subscriber
 from tests.conftest import DATA, Cli
 from tests.smtpd import Received, SmtpTestServer
 

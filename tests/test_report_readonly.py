@@ -561,8 +561,8 @@ def test_a_delivery_as_json_is_what_json_dumps_writes() -> None:
 
 
 def test_delivery_csv_lines_are_what_csv_writer_writes() -> None:
+    from isamail.audience.csvfiles import spreadsheet_safe
     from isamail.cli.report import _deliveries_csv
-    from isamail.csvfiles import spreadsheet_safe
 
     texts = ["", "a", "a,b", 'say "x"', "two\nlines", "cr\rhere", "=1+2", "@x", " lead ", "\tt"]
     texts += ["-3", "'quoted", "ü保定", "a@b,c@d", '"', ",", "x\r\n"]

@@ -18,12 +18,12 @@ import idna
 import pytest
 from sqlmodel import select
 
+from isamail.audience.importer import import_subscribers
+from isamail.audience.lists import create_list
 from isamail.context import Project
 from isamail.db.engine import read_session
 from isamail.db.models import Edition
 from isamail.db.models import SendRun as SendRunRow
-from isamail.importer import import_subscribers
-from isamail.lists import create_list
 from tests.conftest import DATA, Cli
 from tests.smtpd import SmtpTestServer
 
@@ -44,7 +44,7 @@ def newsletter(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
 
 
 def confirmed_addresses(project: Project) -> set[str]:
-    from isamail.subscribers import list_members
+    from isamail.audience.subscribers import list_members
 
     return {s.email or "" for s, _ in list_members(project.engine, "isa", "confirmed")}
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from isamail.audience.importer import import_subscribers
+from isamail.audience.lists import create_list
 from isamail.context import Project
-from isamail.importer import import_subscribers
-from isamail.lists import create_list
 from tests.conftest import DATA
 from tests.smtpd import SmtpTestServer
 

@@ -19,6 +19,8 @@ from fastapi import FastAPI
 from sqlmodel import col, select
 
 from isamail import queue
+from isamail.audience.lists import create_list
+from isamail.audience.subscribers import add_subscriber
 from isamail.compose.render import compose_issue
 from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work
@@ -32,8 +34,6 @@ from isamail.db.models import (
     Subscription,
 )
 from isamail.issues.parse import load_issue, resolve_issue
-from isamail.lists import create_list
-from isamail.subscribers import add_subscriber
 from isamail.tokens import unsubscribe_token
 from isamail.web import create_app
 
@@ -113,7 +113,7 @@ def confirmed(project: Project, email: str, list_name: str = "isa") -> str:
 
 
 def status_of(project: Project, email: str) -> dict[str, str]:
-    from isamail.subscribers import subscriber_record
+    from isamail.audience.subscribers import subscriber_record
 
     return {
         s["list"]: s["status"] for s in subscriber_record(project.engine, email)["subscriptions"]

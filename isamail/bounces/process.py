@@ -45,6 +45,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from isamail import queue
+from isamail.audience.subscribers import unsubscribe_by_token, unsubscribe_in
 from isamail.bounces.classify import BounceKind, BounceReport, FailedRecipient, classify
 from isamail.bounces.mailbox import ReturnedMail
 from isamail.config import Settings
@@ -59,7 +60,6 @@ from isamail.db.models import (
     SuppressionReason,
 )
 from isamail.errors import NotFound
-from isamail.subscribers import unsubscribe_by_token, unsubscribe_in
 from isamail.tokens import read_bounce_token
 
 # The kind stored for a mailto unsubscribe (not a BounceKind: nothing bounced).

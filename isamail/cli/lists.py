@@ -21,7 +21,7 @@ def show_lists(
     as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
 ) -> None:
     """Zeigt alle Listen mit der Zahl ihrer Abonnenten nach Status."""
-    from isamail.lists import list_summaries
+    from isamail.audience.lists import list_summaries
 
     if ctx.invoked_subcommand is not None:
         return
@@ -71,7 +71,7 @@ def create(
     ] = "de",
 ) -> None:
     """Legt eine Liste an."""
-    from isamail.lists import create_list
+    from isamail.audience.lists import create_list
 
     if language not in ("de", "en", "zh"):
         raise typer.BadParameter("de, en oder zh", param_hint="--language")

@@ -152,7 +152,7 @@ _CSV_QUOTED = re.compile('["\r\n]')
 
 def _deliveries_csv(batch: list[DeliveryRow]) -> str:
     """The CSV lines of ``batch``, as csv.writer writes them."""
-    from isamail.csvfiles import spreadsheet_safe as safe
+    from isamail.audience.csvfiles import spreadsheet_safe as safe
 
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
@@ -224,7 +224,7 @@ def _editions_table(reports: list[EditionReport]) -> None:
 
 
 def _editions_csv(reports: list[EditionReport]) -> None:
-    from isamail.csvfiles import spreadsheet_safe
+    from isamail.audience.csvfiles import spreadsheet_safe
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(_EDITION_CSV)

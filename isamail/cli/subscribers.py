@@ -46,7 +46,7 @@ def add(
     language: Annotated[str | None, typer.Option("--language", help="de, en oder zh.")] = None,
 ) -> None:
     """Trägt eine Adresse in eine Liste ein."""
-    from isamail.subscribers import add_subscriber
+    from isamail.audience.subscribers import add_subscriber
 
     proj = project(ctx)
     if not confirmed:
@@ -62,7 +62,7 @@ def add(
 def _request_confirmation(
     proj: Project, email: str, list_name: str, name: str, language: str | None
 ) -> None:
-    from isamail.optin import request_confirmation
+    from isamail.audience.optin import request_confirmation
     from isamail.outbox import deliver_due
 
     outcome = request_confirmation(proj, email, list_name, name=name, language=language)
@@ -123,7 +123,7 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Importiert Abonnenten aus einer CSV-Datei, alles oder nichts."""
-    from isamail.importer import import_subscribers
+    from isamail.audience.importer import import_subscribers
 
     proj = project(ctx)
     if rejects is None:
@@ -186,7 +186,7 @@ def export(
     status: Annotated[str | None, typer.Option("--status", help="Nur diesen Status.")] = None,
 ) -> None:
     """Exportiert eine Liste als CSV, sicher zum Öffnen in Excel."""
-    from isamail.importer import export_subscribers
+    from isamail.audience.importer import export_subscribers
 
     engine = project(ctx).engine
     if out_file is None:
@@ -207,7 +207,7 @@ def ls(
     as_json: JsonOption = False,
 ) -> None:
     """Zeigt die Abonnenten einer Liste."""
-    from isamail.subscribers import list_members
+    from isamail.audience.subscribers import list_members
 
     members = list_members(project(ctx).engine, list_name, status)
     if as_json:
@@ -232,7 +232,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Zeigt alles, was über eine Adresse gespeichert ist (DSGVO Art. 15)."""
-    from isamail.subscribers import subscriber_record
+    from isamail.audience.subscribers import subscriber_record
 
     record = subscriber_record(project(ctx).engine, email)
     if as_json:
@@ -278,7 +278,7 @@ def unsubscribe_(
     ] = None,
 ) -> None:
     """Meldet eine Adresse ab; sie bleibt auf der Sperrliste."""
-    from isamail.subscribers import unsubscribe
+    from isamail.audience.subscribers import unsubscribe
 
     left = unsubscribe(project(ctx).engine, email, list_name)
     if left:
@@ -294,7 +294,7 @@ def forget_(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Ohne Rückfrage.")] = False,
 ) -> None:
     """Löscht die Daten einer Person (DSGVO Art. 17); nur ein Hash bleibt auf der Sperrliste."""
-    from isamail.subscribers import forget
+    from isamail.audience.subscribers import forget
 
     if not yes:
         typer.confirm(f"Alle Daten von {email} unwiderruflich löschen?", abort=True)
@@ -311,7 +311,7 @@ def purge_pending_(
     as_json: JsonOption = False,
 ) -> None:
     """Beendet unbestätigte Anmeldungen nach 7 Tagen; das Einwilligungsprotokoll behält sie."""
-    from isamail.optin import purge_pending
+    from isamail.audience.optin import purge_pending
 
     result = purge_pending(project(ctx).engine, timedelta(days=days))
     if as_json:

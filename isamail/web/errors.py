@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from isamail import optin
+from isamail.audience import optin
 from isamail.errors import InvalidAddress, IsamailError, NotFound
 from isamail.web.deps import Pages, WebState
 

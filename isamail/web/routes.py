@@ -14,10 +14,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
-from isamail import optin, queue
+from isamail import queue
+from isamail.audience import optin
+from isamail.audience.subscribers import unsubscribe_by_token
 from isamail.compose.render import web_html
 from isamail.errors import NotFound
-from isamail.subscribers import unsubscribe_by_token
 from isamail.web.deps import (
     ClientIP,
     EngineDep,

@@ -12,7 +12,8 @@ import logging
 import threading
 import time
 
-from isamail import optin, outbox
+from isamail import outbox
+from isamail.audience import optin
 from isamail.context import Project
 
 log = logging.getLogger("isamail.web")

@@ -25,8 +25,9 @@ from sqlalchemy import Column, Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
-from isamail.addresses import address_hash, normalise
-from isamail.csvfiles import Row, Table, open_table, spreadsheet_safe
+from isamail.audience.addresses import address_hash, normalise
+from isamail.audience.csvfiles import Row, Table, open_table, spreadsheet_safe
+from isamail.audience.lists import get_list
 from isamail.db import driver_sql
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
@@ -40,7 +41,6 @@ from isamail.db.models import (
     utcnow,
 )
 from isamail.errors import InvalidAddress
-from isamail.lists import get_list
 
 CHUNK = 5000
 SQLITE_CACHE_KIB = 16 * 1024

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Engine, delete, or_
 from sqlmodel import Session, col, select
 
-from isamail.addresses import Address, address_hash, normalise
+from isamail.audience.addresses import Address, address_hash, normalise
+from isamail.audience.lists import get_list
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
     ConsentEvent,
@@ -32,7 +33,6 @@ from isamail.db.models import (
     utcnow,
 )
 from isamail.errors import Conflict, IsamailError, NotFound
-from isamail.lists import get_list
 from isamail.tokens import read_unsubscribe_token
 
 

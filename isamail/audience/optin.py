@@ -28,7 +28,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from isamail import outbox
-from isamail.addresses import address_hash, normalise
+from isamail.audience.addresses import address_hash, normalise
+from isamail.audience.subscribers import (
+    AddResult,
+    add_subscriber,
+    erase_personal_data,
+    lift_suppression,
+    record_consent,
+    suppression_for,
+)
 from isamail.compose.message import build_simple_message, make_message_id
 from isamail.compose.render import template_environment
 from isamail.context import Project
@@ -47,14 +55,6 @@ from isamail.db.models import (
     utcnow,
 )
 from isamail.errors import IsamailError, NotFound
-from isamail.subscribers import (
-    AddResult,
-    add_subscriber,
-    erase_personal_data,
-    lift_suppression,
-    record_consent,
-    suppression_for,
-)
 from isamail.tokens import confirm_token_hash, new_confirm_token, read_unsubscribe_token
 
 TOKEN_VALID = timedelta(hours=72)
