@@ -82,6 +82,25 @@ def read_bounce_token(secret: str, token: str) -> int | None:
     return _read(secret, "bounce", token)
 
 
+def message_id_local(secret: str, kind: str, ident: int) -> str:
+    """The part before the @ of a Message-ID: ``KIND.ID-MAC``. ``kind`` tells what the
+    id counts (an edition's nonce for newsletter deliveries, ``t`` for transactional
+    mail); the MAC covers both, so one recipient's Message-ID reveals nothing about
+    another's and a returned one proves which mail it was (bounces/)."""
+    return f"{kind}.{_make(secret, 'message-id:' + kind, ident)}"
+
+
+def read_message_id(secret: str, message_id: str) -> tuple[str, int] | None:
+    """(kind, id) of a Message-ID made with ``message_id_local``; None for anything
+    else, a forged or altered one included."""
+    local = message_id.strip().removeprefix("<").partition("@")[0]
+    kind, dot, token = local.partition(".")
+    if not dot or not kind or len(kind) > 32:
+        return None
+    ident = _read(secret, "message-id:" + kind, token)
+    return None if ident is None else (kind, ident)
+
+
 def new_confirm_token() -> tuple[str, str]:
     """(the token for the link, the hash to store)."""
     token = secrets.token_urlsafe(24)

@@ -47,3 +47,17 @@ def test_tokens_of_an_earlier_isamail_are_made_and_read_alike() -> None:
     assert unsubscribe_token("test-secret-key", 4711) == "3mv-essc3hrgmo5wrjmr"
     assert unsubscribe_token("Geheimnis-äöü-密钥", 10**12) == "cre66i9s-enqowvkzdxrwr3wd"
     assert read_unsubscribe_token("test-secret-key", "3MV-ESSC3HRGMO5WRJMR") == 4711
+
+
+def test_message_ids_carry_a_mac_that_names_kind_and_id() -> None:
+    from isamail.tokens import message_id_local, read_message_id
+
+    local = message_id_local("k", "a1b2c3", 41)
+    assert read_message_id("k", f"<{local}@isa-portal.de>") == ("a1b2c3", 41)
+    # a neighbour's id, another kind, another key or a bare sequence number: refused
+    neighbour = local.replace(".15-", ".16-")
+    assert read_message_id("k", f"<{neighbour}@isa-portal.de>") is None
+    assert read_message_id("k", f"<{local.replace('a1b2c3', 'a1b2c4')}@x>") is None
+    assert read_message_id("other", f"<{local}@isa-portal.de>") is None
+    assert read_message_id("k", "<a1b2c3.41@isa-portal.de>") is None
+    assert message_id_local("k", "a1b2c3", 42).split("-")[1] != local.split("-")[1]
