@@ -158,6 +158,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("smtp.first_retry", float, 5.0, "seconds before the first retry", check=_positive),
     Setting("smtp.verify_tls", bool, True, "verify the server's certificate"),
+    Setting(
+        "smtp.allow_plaintext_login",
+        bool,
+        False,
+        "log in without TLS, only to a relay on this machine (localhost); "
+        "credentials never go over the network in clear text",
+    ),
     Setting("smtp.ca_file", str, "", "extra CA bundle for the server's certificate"),
     Setting(
         "imprint.organisation",

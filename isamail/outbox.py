@@ -23,8 +23,9 @@ from sqlmodel import Session, col, select
 from isamail.config import Settings
 from isamail.db.engine import is_sqlite, unit_of_work
 from isamail.db.models import OutgoingMail, OutgoingMailStatus, utcnow
+from isamail.deliverability.relay import relay_endpoint
 from isamail.errors import SmtpError
-from isamail.transport.smtp import SendOutcome, open_connection, parse_smtp_url
+from isamail.transport.smtp import SendOutcome, open_connection
 
 CONFIRM = "confirm"
 LEASE = timedelta(minutes=5)  # a crashed worker's claim becomes due again after this
@@ -82,7 +83,7 @@ def deliver_due(
     outcomes: dict[int, SendOutcome] = {}
     try:
         connection = open_connection(
-            parse_smtp_url(settings["smtp_url"]),
+            relay_endpoint(settings),
             timeout=settings["smtp.timeout"],
             verify_tls=settings["smtp.verify_tls"],
             ca_file=settings["smtp.ca_file"] or None,

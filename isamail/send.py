@@ -19,6 +19,7 @@ from isamail.compose.message import PreparedMessage, Recipient, make_message_id
 from isamail.compose.rendered import RenderedIssue
 from isamail.context import Project
 from isamail.db.engine import read_session
+from isamail.deliverability.relay import relay_endpoint
 from isamail.errors import IsamailError
 from isamail.processes import run_shared
 from isamail.queue import Claimed, Recovery
@@ -129,7 +130,7 @@ def execute_send(
     refuses the login, SmtpError is raised and nothing has changed."""
     settings = project.settings
     engine = project.engine
-    endpoint = parse_smtp_url(settings["smtp_url"])
+    endpoint = relay_endpoint(settings)
     first: SmtpConnection | None = open_connection(
         endpoint, timeout=options.timeout, verify_tls=options.verify_tls, ca_file=options.ca_file
     )
@@ -206,7 +207,7 @@ def send_test_copy(project: Project, issue: str, to: str) -> SendOutcome:
         unsubscribe_mailto=f"mailto:{addressing.bounce_local}@{addressing.bounce_domain}",
         message_id=make_message_id(f"test.{int(time.time() * 1000)}", addressing.message_id_domain),
     )
-    endpoint = parse_smtp_url(settings["smtp_url"])
+    endpoint = relay_endpoint(settings)
     connection = open_connection(
         endpoint,
         timeout=settings["smtp.timeout"],

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import email
 import email.message
 import email.policy
+import json
 import mailbox
 import shutil
 import signal
@@ -81,6 +83,7 @@ class SmtpTestServer:
         tls: bool = False,  # offer STARTTLS with a trustme certificate (see ca_file)
         implicit_tls: bool = False,  # TLS from the first byte (smtps://); fixed at start
         require_auth: tuple[str, str] | None = None,
+        require_oauth2: tuple[str, Collection[str]] | None = None,
         refuse_greeting: bool = False,
         temp_fail_rcpt: int = 0,
         temp_fail_until: float | None = None,
@@ -100,6 +103,8 @@ class SmtpTestServer:
         self.tls = tls
         self.implicit_tls = implicit_tls
         self.require_auth = require_auth
+        # (user, accepted bearer tokens): AUTH XOAUTH2 is offered and required.
+        self.require_oauth2 = require_oauth2
         # 554 instead of the 220 greeting.
         self.refuse_greeting = refuse_greeting
         # 451 for the first N RCPT attempts of each recipient (0: off) ...
@@ -125,6 +130,10 @@ class SmtpTestServer:
         self.connections = 0  # connections accepted (the start-up probe not counted)
         self.rcpt_attempts: dict[str, int] = {}
         self.data_commands = 0
+        # Every AUTH command line as it arrived (with PLAIN's initial response) ...
+        self.auth_commands: list[str] = []
+        # ... and every credential the server was given: (mechanism, user, secret, tls).
+        self.auth_attempts: list[tuple[str, str, str, bool]] = []
         self._lock = threading.Lock()
         self._controller: _Controller | None = None
         self._tmpdir: Path | None = None
@@ -242,6 +251,18 @@ class SmtpTestServer:
                 return "451 4.3.0 temporarily unavailable, try again later"
         return None
 
+    def _note_auth(self, line: str) -> None:
+        with self._lock:
+            self.auth_commands.append(line)
+
+    def _note_credentials(self, mechanism: str, user: str, secret: str, tls: bool) -> None:
+        with self._lock:
+            self.auth_attempts.append((mechanism, user, secret, tls))
+
+    @property
+    def wants_auth(self) -> bool:
+        return self.require_auth is not None or self.require_oauth2 is not None
+
     def _drop_this_data(self) -> bool:
         with self._lock:
             self.data_commands += 1
@@ -293,6 +314,31 @@ class _Handler:
         envelope.rcpt_options.extend(rcpt_options)
         return "250 OK"
 
+    async def auth_XOAUTH2(self, smtp: SMTP, args: list[str]) -> AuthResult:
+        """RFC 7628-style XOAUTH2 as Google and Microsoft speak it: an error is a 334
+        challenge with JSON, answered by an empty line, then 535."""
+        try:
+            if len(args) > 1:
+                response = base64.b64decode(args[1], validate=True)
+            else:
+                answer = await smtp.challenge_auth("", encode_to_b64=False)
+                if not isinstance(answer, bytes):
+                    return AuthResult(success=False, handled=True)
+                response = answer
+            fields = response.decode("utf-8").split("\x01")
+        except (ValueError, UnicodeDecodeError):
+            return AuthResult(success=False, message="501 5.5.2 cannot decode response")
+        user = next((f[5:] for f in fields if f.startswith("user=")), "")
+        token = next((f[12:] for f in fields if f.startswith("auth=Bearer ")), "")
+        tls = smtp.transport is not None and smtp.transport.get_extra_info("ssl_object")
+        self.server._note_credentials("XOAUTH2", user, token, bool(tls))
+        expected = self.server.require_oauth2
+        if expected is not None and user == expected[0] and token in expected[1]:
+            return AuthResult(success=True, auth_data=user)
+        error = json.dumps({"status": "401", "schemes": "bearer", "scope": "https://mail"})
+        await smtp.challenge_auth(error)
+        return AuthResult(success=False, message="535 5.7.3 Authentication unsuccessful")
+
     async def handle_DATA(self, smtp: SMTP, session: Session, envelope: Envelope) -> str:
         if self.server.delay:
             await asyncio.sleep(self.server.delay)
@@ -307,10 +353,12 @@ def _authenticator(server: SmtpTestServer) -> Callable[..., AuthResult]:
         smtp: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
     ) -> AuthResult:
         expected = server.require_auth
-        if expected is None or not isinstance(auth_data, LoginPassword):
+        if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         given = (auth_data.login.decode("utf-8"), auth_data.password.decode("utf-8"))
-        return AuthResult(success=given == expected, handled=False)
+        tls = smtp.transport is not None and smtp.transport.get_extra_info("ssl_object")
+        server._note_credentials(mechanism, *given, bool(tls))
+        return AuthResult(success=expected is not None and given == expected, handled=False)
 
     return check
 
@@ -343,13 +391,17 @@ class _FaultySMTP(SMTP):
             await self.push("421 4.3.2 shutting down, try again later")
             await self._hang_up()
             return
-        if owner.require_auth is not None and self.session and not self.session.authenticated:
+        if owner.wants_auth and self.session and not self.session.authenticated:
             await self.push("530 5.7.0 Authentication required")
             return
         if owner.reject_mail_from is not None and self.session and self.session.host_name:
             await self.push(owner.reject_mail_from)
             return
         await super().smtp_MAIL(arg)
+
+    async def smtp_AUTH(self, arg: str) -> None:
+        self.owner._note_auth(arg)
+        await super().smtp_AUTH(arg)
 
     async def smtp_DATA(self, arg: str | None) -> None:
         envelope = self.envelope
@@ -380,7 +432,7 @@ class _Controller(Controller):
 
     def factory(self) -> SMTP:
         owner = self.owner
-        auth = owner.require_auth is not None
+        auth = owner.wants_auth
         tls_context = owner.server_tls_context() if owner.tls else None
         return _FaultySMTP(
             owner,
@@ -393,6 +445,7 @@ class _Controller(Controller):
             auth_required=False,
             auth_require_tls=not auth,
             authenticator=_authenticator(owner) if auth else None,
+            auth_exclude_mechanism=[] if owner.require_oauth2 is not None else ["XOAUTH2"],
             loop=self.loop,
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email.policy
 import os
 import shutil
@@ -24,6 +25,8 @@ from isamail.transport.smtp import (
     SmtpConnection,
     SmtpEndpoint,
     _dot_stuffed,
+    _refuse_plaintext_login,
+    is_local_host,
     open_connection,
     parse_smtp_url,
 )
@@ -407,23 +410,85 @@ def test_starttls_required_but_not_offered(smtp_server: SmtpTestServer) -> None:
         connect(smtp_server, url=url)
 
 
-@pytest.mark.parametrize("tls", [False, True], ids=["plain", "starttls"])
-def test_auth_success(smtp_server: SmtpTestServer, tls: bool) -> None:
+def test_auth_success_over_starttls(smtp_server: SmtpTestServer) -> None:
     smtp_server.require_auth = ("news@isa-portal.de", "p@ss:w/ord")
-    smtp_server.tls = tls
+    smtp_server.tls = True
     url = f"smtp://news%40isa-portal.de:p%40ss%3Aw%2Ford@127.0.0.1:{smtp_server.port}"
     with connect(smtp_server, url=url, ca_file=smtp_server.ca_file) as conn:
         assert conn.send(SENDER, "max@stadt.example", make_message()).ok
-    assert smtp_server.messages[0].tls is tls
+    assert smtp_server.messages[0].tls
+    assert smtp_server.auth_attempts == [("PLAIN", "news@isa-portal.de", "p@ss:w/ord", True)]
+
+
+@pytest.mark.parametrize("scheme", ["smtp", "smtp+starttls"])
+@pytest.mark.parametrize("password", ["Geheim-4711", None], ids=["password", "user-only"])
+def test_no_login_without_tls(
+    smtp_server: SmtpTestServer, scheme: str, password: str | None
+) -> None:
+    """The server offers AUTH PLAIN LOGIN in clear text (aiosmtpd with
+    auth_require_tls=False) and no STARTTLS, as a STARTTLS-stripping network would
+    show it: isamail refuses in one line before a word of the credentials is sent."""
+    smtp_server.require_auth = ("newsletter", "Geheim-4711")
+    userinfo = "newsletter" + (f":{password}" if password else "")
+    url = f"{scheme}://{userinfo}@127.0.0.1:{smtp_server.port}"
+    with pytest.raises(SmtpError) as caught:
+        connect(smtp_server, url=url)
+    message = str(caught.value)
+    assert "STARTTLS" in message and "\n" not in message
+    assert "Geheim-4711" not in f"{message} {caught.value.hint}"
+    assert smtp_server.auth_commands == []
+    assert smtp_server.auth_attempts == []
+    assert smtp_server.messages == []
+
+
+def test_plaintext_login_allowed_for_a_relay_on_this_machine(
+    smtp_server: SmtpTestServer,
+) -> None:
+    smtp_server.require_auth = ("newsletter", "geheim")
+    endpoint = parse_smtp_url(f"smtp://newsletter:geheim@127.0.0.1:{smtp_server.port}")
+    allowed = dataclasses.replace(endpoint, allow_plaintext_login=True)
+    with open_connection(allowed, timeout=5) as conn:
+        assert conn.send(SENDER, "max@stadt.example", make_message()).ok
+    assert smtp_server.auth_attempts == [("PLAIN", "newsletter", "geheim", False)]
+
+
+def test_plaintext_login_is_refused_for_a_distant_relay_even_when_allowed() -> None:
+    endpoint = dataclasses.replace(
+        parse_smtp_url("smtp://newsletter:geheim@mail.isa-portal.example"),
+        allow_plaintext_login=True,
+    )
+    with pytest.raises(SmtpError, match=r"nur für einen Server auf diesem Rechner") as caught:
+        _refuse_plaintext_login(endpoint)
+    assert "geheim" not in str(caught.value)
+    local = dataclasses.replace(endpoint, host="::1")
+    _refuse_plaintext_login(local)  # allowed: no exception
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.53", True),
+        ("::1", True),
+        ("localhost", True),
+        ("LOCALHOST.", True),
+        ("localhost.isa-portal.example", False),
+        ("10.0.0.1", False),
+        ("mail.isa-portal.example", False),
+    ],
+)
+def test_is_local_host(host: str, local: bool) -> None:
+    assert is_local_host(host) is local
 
 
 def test_auth_failure_names_the_server_but_not_the_password(
     smtp_server: SmtpTestServer,
 ) -> None:
     smtp_server.require_auth = ("newsletter", "richtig")
+    smtp_server.tls = True
     url = f"smtp://newsletter:Falsch-9876@127.0.0.1:{smtp_server.port}"
     with pytest.raises(SmtpError) as caught:
-        connect(smtp_server, url=url)
+        connect(smtp_server, url=url, ca_file=smtp_server.ca_file)
     text = f"{caught.value} {caught.value.hint}"
     assert "Anmeldung" in text and "535" in text
     assert f"smtp://newsletter:********@127.0.0.1:{smtp_server.port}" in text
@@ -432,9 +497,11 @@ def test_auth_failure_names_the_server_but_not_the_password(
 
 
 def test_user_given_but_server_offers_no_auth(smtp_server: SmtpTestServer) -> None:
-    url = f"smtp://newsletter:geheim@127.0.0.1:{smtp_server.port}"
+    # aiosmtpd offers AUTH whenever the session is encrypted: a local server in clear text
+    endpoint = parse_smtp_url(f"smtp://newsletter:geheim@127.0.0.1:{smtp_server.port}")
+    local = dataclasses.replace(endpoint, allow_plaintext_login=True)
     with pytest.raises(SmtpError, match="keine Anmeldung") as caught:
-        connect(smtp_server, url=url)
+        open_connection(local, timeout=5)
     assert "geheim" not in str(caught.value)
 
 

@@ -28,6 +28,7 @@ network trouble, so the sender can record every attempt.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import smtplib
 import socket
 import ssl
@@ -35,7 +36,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from types import TracebackType
-from typing import Literal, TypeVar
+from typing import Literal, Protocol, TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 from isamail.config import redact_url
@@ -47,6 +48,7 @@ __all__ = [
     "SendOutcome",
     "SmtpConnection",
     "SmtpEndpoint",
+    "TokenSource",
     "open_connection",
     "parse_smtp_url",
 ]
@@ -62,12 +64,27 @@ Stage = Literal["mail", "rcpt", "data"]
 Wait = Literal["read", "write"]
 
 
+class TokenSource(Protocol):
+    """Where an OAuth2 access token for XOAUTH2 comes from (isamail.deliverability.oauth2).
+
+    ``token`` may fetch one (and raises an IsamailError if it cannot); ``invalidate``
+    forgets a token the server refused, so that the next ``token`` fetches a fresh one.
+    """
+
+    def token(self) -> str: ...
+
+    def invalidate(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class SmtpEndpoint:
-    """Where to deliver, parsed from ``smtp_url``.
+    """Where to deliver, parsed from ``smtp_url``, and how to log in.
 
     ``smtp``: plain, upgraded with STARTTLS when the server offers it;
     ``smtp+starttls``: STARTTLS required; ``smtps``: TLS from the first byte.
+    Credentials (a user name, with a password or an OAuth2 token) go only over TLS:
+    with them, ``smtp`` requires STARTTLS as well, unless ``allow_plaintext_login`` is
+    set and the server is on this machine.
     """
 
     scheme: str
@@ -75,6 +92,9 @@ class SmtpEndpoint:
     port: int
     username: str | None = None
     password: str | None = field(default=None, repr=False)
+    allow_plaintext_login: bool = False
+    # Set: log in with XOAUTH2 (user name from the URL, token from here), not a password.
+    oauth2: TokenSource | None = field(default=None, repr=False, compare=False)
 
     def display(self) -> str:
         """The URL with the password masked, for messages and logs."""
@@ -632,6 +652,8 @@ def _secure_and_login(
                 f"SMTP-Server {shown} bietet kein STARTTLS an, smtp+starttls:// verlangt es.",
                 hint="Prüfen Sie Server und Port (587 für STARTTLS, 465 für smtps://).",
             )
+        elif endpoint.username is not None:
+            _refuse_plaintext_login(endpoint)
     if endpoint.username is None:
         return
     if not smtp.has_extn("auth"):
@@ -641,6 +663,9 @@ def _secure_and_login(
             hint="Entfernen Sie Benutzer und Passwort aus smtp_url "
             "oder prüfen Sie Server und Port.",
         )
+    if endpoint.oauth2 is not None:
+        _login_xoauth2(smtp, endpoint, endpoint.oauth2)
+        return
     try:
         smtp.login(endpoint.username, endpoint.password or "")
     except UnicodeEncodeError:  # smtplib encodes credentials as ASCII
@@ -648,6 +673,81 @@ def _secure_and_login(
             f"Anmeldung am SMTP-Server {shown} nicht möglich: "
             "Benutzername und Passwort dürfen nur ASCII-Zeichen enthalten."
         ) from None
+
+
+def _refuse_plaintext_login(endpoint: SmtpEndpoint) -> None:
+    """Raises unless a login in clear text is allowed: only where the settings say so
+    for a server on this machine. Called before anything of the credentials is sent;
+    a network that strips STARTTLS from the server's EHLO reply ends up here too."""
+    if endpoint.allow_plaintext_login and is_local_host(endpoint.host):
+        return
+    shown = endpoint.display()
+    if endpoint.allow_plaintext_login:
+        raise SmtpError(
+            f"SMTP-Server {shown} bietet kein STARTTLS an; smtp.allow_plaintext_login gilt "
+            f"nur für einen Server auf diesem Rechner, nicht für {endpoint.host}: "
+            "isamail meldet sich nicht unverschlüsselt an.",
+            hint="Nutzen Sie smtp+starttls:// (Port 587) oder smtps:// (Port 465).",
+        )
+    raise SmtpError(
+        f"SMTP-Server {shown} bietet kein STARTTLS an: isamail sendet Zugangsdaten nur "
+        "verschlüsselt und meldet sich nicht an.",
+        hint="Nutzen Sie smtp+starttls:// (Port 587) oder smtps:// (Port 465); nur für einen "
+        "Server auf diesem Rechner: smtp.allow_plaintext_login = true.",
+    )
+
+
+def is_local_host(host: str) -> bool:
+    """True for a loopback address or the name localhost; a name is not resolved, so
+    that DNS cannot make a distant server look local."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _login_xoauth2(smtp: smtplib.SMTP, endpoint: SmtpEndpoint, source: TokenSource) -> None:
+    """AUTH XOAUTH2 (Google's and Microsoft's SASL mechanism for OAuth2 bearer tokens).
+
+    A refused token is forgotten and a fresh one tried once: a cached token may have
+    been revoked or may have expired early. The token never appears in a message."""
+    shown = endpoint.display()
+    offered = str(smtp.esmtp_features.get("auth", "")).upper().split()
+    if "XOAUTH2" not in offered:
+        raise SmtpError(
+            f"SMTP-Server {shown} bietet keine Anmeldung mit OAuth2 (XOAUTH2) an, nur: "
+            f"{' '.join(offered) or 'keine'}.",
+            hint="Prüfen Sie Server und Port, oder melden Sie sich mit Passwort an "
+            "(ohne [oauth2] in isamail.toml).",
+        )
+    user = endpoint.username or ""
+    for attempt in (1, 2):
+        token = source.token()
+        initial = f"user={user}\x01auth=Bearer {token}\x01\x01"
+
+        def respond(challenge: bytes | None = None, initial: str = initial) -> str:
+            # A challenge after the initial response carries the server's error (JSON);
+            # RFC 7628 3.2.3: answer it with an empty response to get the final reply.
+            return initial if challenge is None else ""
+
+        try:
+            smtp.auth("XOAUTH2", respond)
+            return
+        except UnicodeEncodeError:  # smtplib encodes the response as ASCII
+            raise SmtpError(
+                f"Anmeldung am SMTP-Server {shown} nicht möglich: der Benutzername darf nur "
+                "ASCII-Zeichen enthalten."
+            ) from None
+        except smtplib.SMTPAuthenticationError as exc:
+            source.invalidate()
+            if attempt == 2:
+                raise SmtpError(
+                    f"Anmeldung mit OAuth2 am SMTP-Server {shown} fehlgeschlagen: {_reply(exc)}",
+                    hint="Prüfen Sie den Benutzer in smtp_url und Client, Geheimnis und "
+                    "Bereich (scope) in [oauth2]; der Benutzer braucht das Recht SMTP AUTH.",
+                ) from None
 
 
 def _connection_error(
