@@ -220,6 +220,7 @@ def _add_up(summary: RunSummary, outcomes: list[_Outcome]) -> RunSummary:
             total.sent += part.sent
             total.failed += part.failed
             total.deferred += part.deferred
+            total.skipped += part.skipped
             total.failures += part.failures[: max(0, 1000 - len(total.failures))]
             total.elapsed = max(total.elapsed, part.elapsed)
             total.stopped = total.stopped or part.stopped

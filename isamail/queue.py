@@ -110,7 +110,7 @@ class Claimed:
 @dataclass(frozen=True)
 class Result:
     delivery_id: int
-    status: str  # "sent", "failed" or "queued" (retry at next_attempt_at)
+    status: str  # "sent", "failed", "queued" (retry at next_attempt_at) or "skipped"
     code: int | None
     reply: str
     next_attempt_at: datetime | None = None
@@ -421,28 +421,42 @@ _RECORD = (
 )
 
 
+_SKIP = (
+    "UPDATE delivery SET status = 'skipped', skip_reason = ?, updated_at = ?, run_id = NULL "
+    "WHERE id = ? AND status IN ('sending', 'queued')"
+)
+
+
 def record(engine: Engine, run_id: str, results: Iterable[Result]) -> None:
-    """Writes the outcomes of finished SMTP transactions in one transaction."""
+    """Writes the outcomes of finished SMTP transactions, and the deliveries the gate
+    held back (status skipped, the reason in ``reply``), in one transaction."""
     sqlite = is_sqlite(engine)
     now = driver_time(utcnow(), sqlite=sqlite)
-    sent = DeliveryStatus.SENT
-    rows = [
-        (
-            str(r.status),
-            r.code,
-            r.reply[:500],
-            driver_time(r.next_attempt_at, sqlite=sqlite),
-            now if r.status == sent else None,
-            now,
-            r.delivery_id,
+    sent, skipped = DeliveryStatus.SENT, DeliveryStatus.SKIPPED
+    rows, skips = [], []
+    for r in results:
+        if r.status == skipped:
+            skips.append((r.reply, now, r.delivery_id))
+            continue
+        rows.append(
+            (
+                str(r.status),
+                r.code,
+                r.reply[:500],
+                driver_time(r.next_attempt_at, sqlite=sqlite),
+                now if r.status == sent else None,
+                now,
+                r.delivery_id,
+            )
         )
-        for r in results
-    ]
-    if not rows:
+    if not rows and not skips:
         return
     with unit_of_work(engine) as session:
         cursor = _driver_cursor(session)
-        cursor.executemany(driver_sql(_RECORD, sqlite=sqlite), rows)
+        if rows:
+            cursor.executemany(driver_sql(_RECORD, sqlite=sqlite), rows)
+        if skips:
+            cursor.executemany(driver_sql(_SKIP, sqlite=sqlite), skips)
         cursor.execute(
             driver_sql("UPDATE send_run SET heartbeat_at = ? WHERE id = ?", sqlite=sqlite),
             (now, run_id),

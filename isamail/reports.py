@@ -40,7 +40,8 @@ from isamail.errors import NotFound
 
 # DeliveryStatus, in its order (the order of `states` in `report ISSUE --json`)
 QUEUED, SENDING, SENT, FAILED, BOUNCED = "queued", "sending", "sent", "failed", "bounced"
-STATES = (QUEUED, SENDING, SENT, FAILED, BOUNCED)
+SKIPPED = "skipped"
+STATES = (QUEUED, SENDING, SENT, FAILED, BOUNCED, SKIPPED)
 # ConsentKind: the recipients who left
 LEFT_KINDS = ("unsubscribed", "complaint")
 
@@ -71,6 +72,7 @@ class EditionReport:
     sending: int
     created_at: str
     date: str = ""
+    skipped: int = 0  # held back: the recipient left, was erased or suppressed before
     complaints: int = 0
     soft_bounces: int = 0
     policy_bounces: int = 0  # of ``bounced``: refused for the sender's sake (DMARC, block lists)
@@ -112,6 +114,7 @@ class DomainRow:
     bounced: int
     complaints: int
     queued: int
+    skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,7 @@ def _reports(
             bounced=n[BOUNCED],
             queued=n[QUEUED],
             sending=n[SENDING],
+            skipped=n[SKIPPED],
             created_at=at.isoformat(),
             date=at.date().isoformat(),
             complaints=n["kind:complaint"],
@@ -319,12 +323,12 @@ def _not_sent(issue: str) -> NotFound:
     return NotFound(f"{issue} wurde noch nicht verschickt (keine Ausgabe eingefroren).")
 
 
-DeliveryRow = tuple[str | None, str, int | None, str, bool, str | None, str | None]
+DeliveryRow = tuple[str | None, str, int | None, str, bool, str | None, str | None, str | None]
 
 
 def delivery_entry(row: DeliveryRow) -> dict[str, Any]:
     """One delivery as `report ISSUE --json` shows it."""
-    email, status, code, reply, dup, kind, sent_at = row
+    email, status, code, reply, dup, kind, sent_at, skip_reason = row
     return {
         "email": email,
         "status": status,
@@ -333,26 +337,28 @@ def delivery_entry(row: DeliveryRow) -> dict[str, Any]:
         "possibly_duplicate": dup,
         "bounce_kind": kind,
         "sent_at": sent_at,
+        "skip_reason": skip_reason,
     }
 
 
 def delivery_json(row: DeliveryRow) -> str:
     """``json.dumps(delivery_entry(row), ensure_ascii=False)``, written out: the encoder's
     set-up for each of an edition's 200,000 rows took longer than the query."""
-    email, status, code, reply, dup, kind, sent_at = row
+    email, status, code, reply, dup, kind, sent_at, skip_reason = row
     text = _encode_string
     return (
         f'{{"email": {"null" if email is None else text(email)}, "status": {text(status)}, '
         f'"smtp_code": {"null" if code is None else int(code)}, "reply": {text(reply)}, '
         f'"possibly_duplicate": {"true" if dup else "false"}, '
         f'"bounce_kind": {"null" if kind is None else text(kind)}, '
-        f'"sent_at": {"null" if sent_at is None else text(sent_at)}}}'
+        f'"sent_at": {"null" if sent_at is None else text(sent_at)}, '
+        f'"skip_reason": {"null" if skip_reason is None else text(skip_reason)}}}'
     )
 
 
 _DELIVERIES = """
 SELECT s.email, d.status, d.last_code, d.last_reply, d.possibly_duplicate, d.bounce_kind,
-    {sent_at}
+    {sent_at}, d.skip_reason
 FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
 WHERE d.edition_id = :edition
 ORDER BY d.id
@@ -362,16 +368,16 @@ ORDER BY d.id
 def iter_deliveries(
     db: ReadOnlyDatabase, issue: str, *, chunk: int = 5000
 ) -> Iterator[DeliveryRow]:
-    """(email, status, smtp_code, reply, possibly_duplicate, bounce_kind, sent_at) of every
-    delivery, in send order, without holding them all in memory."""
+    """(email, status, smtp_code, reply, possibly_duplicate, bounce_kind, sent_at,
+    skip_reason) of every delivery, in send order, without holding them all in memory."""
     found = db.one("SELECT id FROM edition WHERE issue = :issue", {"issue": issue})
     if found is None:
         raise _not_sent(issue)
     isoformat = db.isoformat
-    for email, status, code, reply, dup, kind, sent_at in db.stream(
+    for email, status, code, reply, dup, kind, sent_at, skip_reason in db.stream(
         _DELIVERIES.format(sent_at=db.time_text("d.sent_at")), {"edition": found[0]}, chunk=chunk
     ):
-        yield (email, status, code, reply or "", bool(dup), kind, isoformat(sent_at))
+        yield (email, status, code, reply or "", bool(dup), kind, isoformat(sent_at), skip_reason)
 
 
 def issue_detail(
@@ -385,6 +391,7 @@ def issue_detail(
         SENT: report.sent,
         FAILED: report.failed,
         BOUNCED: report.bounced,
+        SKIPPED: report.skipped,
     }
     duplicates = report.possibly_duplicated
     waiting = report.queued + report.sending
@@ -427,6 +434,13 @@ WHERE d.edition_id = :edition AND d.status IN ({_sql_list((QUEUED, SENDING, SENT
     AND d.bounce_kind IS NOT NULL
 ORDER BY d.id
 """
+# held back by the gate: the reason is the kind, there is no reply
+_SKIPPED = f"""
+SELECT s.email, d.status, d.skip_reason, NULL, ''
+FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
+WHERE d.edition_id = :edition AND d.status = '{SKIPPED}'
+ORDER BY d.id
+"""
 
 
 def _reasons(db: ReadOnlyDatabase, edition_id: int) -> list[ReasonGroup]:
@@ -434,7 +448,7 @@ def _reasons(db: ReadOnlyDatabase, edition_id: int) -> list[ReasonGroup]:
     examples are the first in send order."""
     groups: dict[tuple[str, str, int | None, str], list[str]] = {}
     counts: dict[tuple[str, str, int | None, str], int] = {}
-    for query in (_REFUSED, _NOTED):
+    for query in (_REFUSED, _NOTED, _SKIPPED):
         for email, status, kind, code, reply in db.rows(query, {"edition": edition_id}):
             key = (status, kind or "", code, _blank_addresses(reply or ""))
             counts[key] = counts.get(key, 0) + 1
@@ -468,7 +482,7 @@ _DOMAIN_OTHERS = f"""
 SELECT {{domain}} AS domain, d.status, count(*)
 FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
 WHERE d.edition_id = :edition AND s.email IS NOT NULL
-    AND d.status IN ({_sql_list((FAILED, BOUNCED, QUEUED, SENDING))})
+    AND d.status IN ({_sql_list((FAILED, BOUNCED, QUEUED, SENDING, SKIPPED))})
 GROUP BY domain, d.status
 UNION ALL
 SELECT {{domain}} AS domain, 'complaint', count(*)
@@ -494,9 +508,11 @@ def _domains(db: ReadOnlyDatabase, edition_id: int) -> list[DomainRow]:
     for d, recipients in totals:
         n = {what: others.get((str(d), what), 0) for what in (*STATES, "complaint")}
         failed, bounced, waiting = n[FAILED], n[BOUNCED], n[QUEUED] + n[SENDING]
-        sent = int(recipients) - failed - bounced - waiting
+        sent = int(recipients) - failed - bounced - waiting - n[SKIPPED]
         rows.append(
-            DomainRow(str(d), int(recipients), sent, failed, bounced, n["complaint"], waiting)
+            DomainRow(
+                str(d), int(recipients), sent, failed, bounced, n["complaint"], waiting, n[SKIPPED]
+            )
         )
     return rows
 

@@ -26,7 +26,7 @@ import selectors
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -40,6 +40,7 @@ from isamail.config import Settings
 from isamail.db.models import DeliveryStatus, utcnow
 from isamail.errors import SmtpError
 from isamail.queue import Claimed, Journal, Result
+from isamail.sending import gate
 from isamail.tokens import bounce_token, unsubscribe_token
 from isamail.transport.smtp import (
     Outgoing,
@@ -124,6 +125,7 @@ class Addressing:
 class RunSummary:
     sent: int = 0
     failed: int = 0
+    skipped: int = 0  # held back by the gate: the recipient left before it went out
     deferred: int = 0  # temporary failures, retried within the run
     stopped: str | None = None  # None, "interrupted", "server_gone", "sender_refused"
     elapsed: float = 0.0
@@ -201,11 +203,11 @@ class _Slot:
                 finally:
                     # None (a bug here) leaves the delivery claimed: finish_run puts it
                     # back in the queue.
-                    run.done(result)
+                    run.done(item, result)
                     if following is not None and (then is None or run.stopping.is_set()):
                         # Taken but not begun: not in flight, so Ctrl-C does not wait for
                         # it; still claimed, so finish_run puts it back in the queue.
-                        run.done(None)
+                        run.done(following, None)
                         following = None
                 if following is None:
                     item, outgoing = (yield from self._next_item()), None
@@ -274,6 +276,13 @@ class _Slot:
         at = run.limiter.reserve()
         if at > time.monotonic():
             yield at
+        reason = run.gate_reason(item.delivery_id)
+        if reason is not None:
+            if connection.envelope_ahead:
+                # its envelope went out with the last message's content: closing the
+                # connection before the content follows aborts the transaction
+                self._retire()
+            return Result(item.delivery_id, DeliveryStatus.SKIPPED, None, reason)
         run.journal.started(item.delivery_id)
         outcome: SendOutcome = yield from connection.steps(
             envelope_from,
@@ -445,6 +454,10 @@ class SendRun:
         # Claimed for this run, not yet taken by a worker; what is left here when the run
         # ends goes back to the queue with finish_run (or recover, after a crash).
         self._ready: deque[Claimed] = deque()
+        # taken by the SMTP thread, transaction not finished: the gate checks these too
+        self._taken: set[int] = set()
+        self._blocked: dict[int, str] = {}  # the gate's latest answer for what is held
+        self._gate_checked = 0.0
         self._done: list[Result] = []  # results the calling thread has not taken yet
         self._busy = 0  # taken by a worker, result not yet in _done
         self._closing = False
@@ -474,6 +487,10 @@ class SendRun:
                 return None
             return self._take_ready()
 
+    def gate_reason(self, delivery_id: int) -> str | None:
+        """Why the delivery must not go out, as of the gate's latest check; None: it may."""
+        return self._blocked.get(delivery_id)
+
     def _take_ready(self) -> Claimed:
         """With the lock held: the next claimed delivery. The calling thread is woken
         as the buffer falls below its refill mark, so that it claims the next batch
@@ -481,13 +498,15 @@ class SendRun:
         empty left all workers waiting for each claim, about a quarter of their time."""
         self._busy += 1
         item = self._ready.popleft()
+        self._taken.add(item.delivery_id)
         if len(self._ready) == self._refill_below - 1:
             self._idle.notify()
         return item
 
-    def done(self, result: Result | None) -> None:
+    def done(self, item: Claimed, result: Result | None) -> None:
         with self._lock:
             self._busy -= 1
+            self._taken.discard(item.delivery_id)
             if result is not None:
                 self._done.append(result)
             if not self._busy:
@@ -594,6 +613,7 @@ class SendRun:
                 self.stopping.set()
             if not self.stopping.is_set():
                 self._fill()
+                self._check_gate()
             with self._lock:
                 idle = not self._busy and (not self._ready or self.stopping.is_set())
                 if not idle:
@@ -631,8 +651,38 @@ class SendRun:
         if self._budget is not None:
             self._budget -= len(claimed)
         if claimed:
+            held_back = gate.blocked(self.engine, [c.delivery_id for c in claimed])
+            self._skip(held_back)
             with self._lock:
-                self._ready.extend(claimed)
+                self._ready.extend(c for c in claimed if c.delivery_id not in held_back)
+
+    def _check_gate(self) -> None:
+        """Asks the gate again about everything held, every gate.REFRESH seconds: what
+        waits in the claimed buffer and what the SMTP thread has taken."""
+        now = time.monotonic()
+        if now - self._gate_checked < gate.REFRESH:
+            return
+        self._gate_checked = now
+        with self._lock:
+            held = [c.delivery_id for c in self._ready] + list(self._taken)
+        if not held:
+            return
+        held_back = gate.blocked(self.engine, held)
+        self._blocked = dict(held_back)  # replaced whole: the SMTP thread reads it
+        if held_back:
+            with self._lock:
+                waiting = [c for c in self._ready if c.delivery_id not in held_back]
+                removed = {c.delivery_id for c in self._ready} - {c.delivery_id for c in waiting}
+                self._ready = deque(waiting)
+            self._skip({i: held_back[i] for i in removed})
+
+    def _skip(self, reasons: Mapping[int, str]) -> None:
+        """Records deliveries the gate held back before the SMTP thread took them."""
+        if reasons:
+            with self._lock:
+                self._done.extend(
+                    Result(i, DeliveryStatus.SKIPPED, None, reason) for i, reason in reasons.items()
+                )
 
     def _take(self) -> None:
         """Moves the workers' results into the summary and the batch to record."""
@@ -646,6 +696,8 @@ class SendRun:
                 summary.failed += 1
                 if len(summary.failures) < 1000:
                     summary.failures.append((str(result.delivery_id), result.code, result.reply))
+            elif result.status == DeliveryStatus.SKIPPED:
+                summary.skipped += 1
             elif result.next_attempt_at is not None:
                 summary.deferred += 1
         self._pending += done

@@ -37,6 +37,7 @@ _STATE_DE = {
     "bounced": "unzustellbar",
     "queued": "wartend",
     "sending": "in Arbeit",
+    "skipped": "übersprungen",
 }
 _KIND_DE = {
     "": "SMTP-Ablehnung",
@@ -44,6 +45,15 @@ _KIND_DE = {
     "policy": "Bounce Richtlinie",
     "soft": "Bounce vorüberg.",
     "complaint": "Beschwerde",
+}
+# why a delivery was skipped (SkipReason)
+_SKIP_DE = {
+    "unsubscribed": "abgemeldet",
+    "complaint": "Beschwerde",
+    "erased": "gelöscht",
+    "blocklisted": "gesperrt",
+    "bounced": "unzustellbar",
+    "not_confirmed": "nicht bestätigt",
 }
 _EDITION_CSV = (
     "date",
@@ -57,6 +67,7 @@ _EDITION_CSV = (
     "unsubscribed",
     "queued",
     "sending",
+    "skipped",
     "soft_bounces",
     "policy_bounces",
     "bounce_rate",
@@ -70,6 +81,7 @@ _DELIVERY_CSV = (
     "possibly_duplicate",
     "bounce_kind",
     "sent_at",
+    "skip_reason",
 )
 BAR_WIDTH = 40
 BATCH_ROWS = 5000
@@ -156,13 +168,13 @@ def _deliveries_csv(batch: list[DeliveryRow]) -> str:
 
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    for email, status, code, reply, dup, kind, at in batch:
+    for email, status, code, reply, dup, kind, at, skip_reason in batch:
         fields = (safe(email or ""), status, str(code or ""), safe(reply), "1" if dup else "0")
-        line = ",".join((*fields, kind or "", at or ""))
+        line = ",".join((*fields, kind or "", at or "", skip_reason or ""))
         if line.count(",") == len(_DELIVERY_CSV) - 1 and not _CSV_QUOTED.search(line):
             text.write(line + "\n")
         else:
-            writer.writerow((*fields, kind or "", at or ""))
+            writer.writerow((*fields, kind or "", at or "", skip_reason or ""))
     return text.getvalue()
 
 
@@ -271,6 +283,10 @@ def _detail_tables(detail: IssueDetail) -> None:
     row("Spam-Beschwerden", r.complaints, r.sent)
     row("seitdem abgemeldet", r.unsubscribed, r.recipients)
     row("wartend / in Arbeit", r.queued + r.sending, r.recipients)
+    if r.skipped:
+        row(
+            "übersprungen (vor dem Versand abgemeldet, gelöscht, gesperrt)", r.skipped, r.recipients
+        )
     output.out.print(t)
     for warning in r.warnings:
         output.say(escape(f"Warnung: {warning}"))
@@ -304,7 +320,11 @@ def _reasons(detail: IssueDetail) -> None:
     for group in detail.reasons[:15]:
         t.add_row(
             _n(group.count),
-            _KIND_DE.get(group.kind, group.kind),
+            (
+                f"übersprungen: {_SKIP_DE.get(group.kind, group.kind)}"
+                if group.status == "skipped"
+                else _KIND_DE.get(group.kind, group.kind)
+            ),
             str(group.code or ""),
             group.reply or "–",
         )

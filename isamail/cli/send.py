@@ -172,6 +172,10 @@ def _summary(report: SendReport) -> None:
     t.add_row("fehlgeschlagen insgesamt", str(counts["failed"]))
     t.add_row("unzustellbar (Bounces)", str(counts["bounced"]))
     t.add_row("noch in der Warteschlange", str(counts["queued"] + counts["sending"]))
+    if counts["skipped"]:
+        t.add_row(
+            "übersprungen (inzwischen abgemeldet, gelöscht, gesperrt)", str(counts["skipped"])
+        )
     output.err.print(t)
     if run.elapsed and run.sent:
         output.say(

@@ -161,6 +161,19 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # permanently
     BOUNCED = "bounced"
+    # not sent: the recipient left, was erased or suppressed before it went out (the gate)
+    SKIPPED = "skipped"
+
+
+class SkipReason(StrEnum):
+    """Why the gate held a delivery back (``Delivery.skip_reason``)."""
+
+    UNSUBSCRIBED = "unsubscribed"
+    BOUNCED = "bounced"
+    COMPLAINT = "complaint"
+    ERASED = "erased"
+    BLOCKLISTED = "blocklisted"
+    NOT_CONFIRMED = "not_confirmed"
 
 
 class Edition(SQLModel, table=True):
@@ -222,6 +235,10 @@ class Delivery(SQLModel, table=True):
     run_id: str | None = Field(default=None, max_length=32, index=True)
     possibly_duplicate: bool = Field(default=False)
     bounce_kind: str | None = Field(default=None, max_length=16)
+    skip_reason: str | None = Field(default=None, max_length=16)  # SkipReason, when skipped
+    # the relay's own id for the message, from its reply to DATA ("250 Ok <id>"): some
+    # relays (Amazon SES) name the message by it in their bounce and complaint reports
+    relay_id: str | None = Field(default=None, max_length=200, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)

@@ -237,6 +237,12 @@ class SmtpConnection:
         return self._smtp.sock
 
     @property
+    def envelope_ahead(self) -> bool:
+        """An envelope went out ahead with the last message (PIPELINING): the server
+        waits for that message's content, and only closing the connection aborts it."""
+        return self._ahead is not None
+
+    @property
     def alive(self) -> bool:
         """False once the server went away, said 421, or ``close`` was called."""
         return self._alive
