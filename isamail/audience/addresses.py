@@ -14,6 +14,7 @@ together) skip it, and email-validator is imported only when an address needs it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -67,6 +68,19 @@ def address_key(email: str) -> str:
 def address_hash(email: str) -> str:
     """The hash kept on the suppression list (of the lower-cased address)."""
     return hashlib.sha256(address_key(email).encode("utf-8")).hexdigest()
+
+
+def address_forms(email: str) -> set[str]:
+    """The ways a server may write the address back: as stored, and with the domain in
+    its ASCII (xn--) form."""
+    local, _, domain = email.rpartition("@")
+    forms = {email}
+    if not domain.isascii():
+        import idna
+
+        with contextlib.suppress(idna.IDNAError):
+            forms.add(f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}")
+    return forms
 
 
 def _fast_valid(candidate: str) -> bool:

@@ -8,16 +8,19 @@ and imports never do.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, delete, or_
 from sqlmodel import Session, col, select
 
-from isamail.audience.addresses import Address, address_hash, normalise
+from isamail.audience.addresses import Address, address_forms, address_hash, normalise
 from isamail.audience.lists import get_list
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
+    Bounce,
     ConsentEvent,
     ConsentKind,
     Delivery,
@@ -270,11 +273,31 @@ def erase_personal_data(session: Session, subscriber: Subscriber) -> None:
     ):
         event.ip = event.user_agent = None
     session.execute(delete(OutgoingMail).where(col(OutgoingMail.subscriber_id) == subscriber.id))
+    _scrub_replies(session, subscriber)
     subscriber.email = subscriber.email_key = None
     subscriber.name = subscriber.organisation = subscriber.city = subscriber.country = ""
     subscriber.attributes = {}
     subscriber.state = SubscriberState.FORGOTTEN
     subscriber.updated_at = utcnow()
+
+
+def _scrub_replies(session: Session, subscriber: Subscriber) -> None:
+    """Takes the address out of what servers replied about the person's mail (stored
+    SMTP replies and bounce summaries often quote it), so that no report shows it."""
+    assert subscriber.email is not None
+    forms = address_forms(subscriber.email)
+    for delivery in session.exec(select(Delivery).where(Delivery.subscriber_id == subscriber.id)):
+        delivery.last_reply = scrub_address(delivery.last_reply, forms)
+    for bounce in session.exec(select(Bounce).where(Bounce.subscriber_id == subscriber.id)):
+        bounce.summary = scrub_address(bounce.summary, forms)
+
+
+def scrub_address(text: str, forms: Iterable[str]) -> str:
+    """``text`` with every form of an address replaced by "<gelöscht>", case ignored."""
+    for form in sorted(forms, key=len, reverse=True):
+        if form.lower() in text.lower():
+            text = re.sub(re.escape(form), "<gelöscht>", text, flags=re.IGNORECASE)
+    return text
 
 
 def subscriber_record(engine: Engine, email: str) -> dict[str, Any]:
