@@ -8,6 +8,7 @@ where it came from, so that an error can say "ISAMAIL_SMTP_URL: ..." or
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -74,6 +75,45 @@ def _http_url(v: str) -> str | None:
             f"in ihrer xn--Form ({host}), Pfade prozentkodiert"
         )
     return None
+
+
+def parse_nameservers(value: str) -> list[tuple[str, int]]:
+    """``dns.nameservers``: "192.0.2.53, 127.0.0.1:5353, [2001:db8::53]:53" as (ip, port)
+    pairs; ValueError for anything else (a resolver needs addresses, not names)."""
+    servers = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        host, port = item, 53
+        if item.startswith("["):
+            host, _, rest = item[1:].partition("]")
+            if rest:
+                port = int(rest.removeprefix(":"))
+        elif item.count(":") == 1:
+            host, _, port_text = item.partition(":")
+            port = int(port_text)
+        ipaddress.ip_address(host)
+        if not 0 < port < 65536:
+            raise ValueError(item)
+        servers.append((host, port))
+    return servers
+
+
+def _nameservers(v: str) -> str | None:
+    try:
+        parse_nameservers(v)
+    except ValueError:
+        return "muss eine Liste von IP-Adressen sein, z. B. 192.0.2.53, 127.0.0.1:5353"
+    return None
+
+
+def _dkim_selector(v: str) -> str | None:
+    labels = v.split(".") if v else []
+    if all(label and label.isascii() and label.replace("-", "").isalnum() for label in labels):
+        return None
+    return "darf nur Buchstaben, Ziffern, - und . enthalten, z. B. isa2025"
+
+
+def _http_token_url(v: str) -> str | None:
+    return _http_url(v) if v else None
 
 
 def _language(v: str) -> str | None:
@@ -157,6 +197,27 @@ SETTINGS: tuple[Setting, ...] = (
         check=_not_negative,
     ),
     Setting("smtp.first_retry", float, 5.0, "seconds before the first retry", check=_positive),
+    Setting(
+        "smtp.quota_per_minute",
+        int,
+        0,
+        "messages the relay takes per minute, counted across runs (0 = no limit)",
+        check=_not_negative,
+    ),
+    Setting(
+        "smtp.quota_per_hour",
+        int,
+        0,
+        "messages the relay takes per hour, counted across runs (0 = no limit)",
+        check=_not_negative,
+    ),
+    Setting(
+        "smtp.quota_per_day",
+        int,
+        0,
+        "messages (recipients) the relay takes per 24 hours, e.g. 10000 for Microsoft 365",
+        check=_not_negative,
+    ),
     Setting("smtp.verify_tls", bool, True, "verify the server's certificate"),
     Setting(
         "smtp.allow_plaintext_login",
@@ -166,6 +227,77 @@ SETTINGS: tuple[Setting, ...] = (
         "credentials never go over the network in clear text",
     ),
     Setting("smtp.ca_file", str, "", "extra CA bundle for the server's certificate"),
+    Setting(
+        "oauth2.token_url",
+        str,
+        "",
+        "OAuth2 token endpoint for XOAUTH2 (empty: log in with the password of smtp_url)",
+        check=_http_token_url,
+    ),
+    Setting("oauth2.client_id", str, "", "OAuth2 client (application) id"),
+    Setting("oauth2.client_secret", str, "", "OAuth2 client secret", secret=True),
+    Setting(
+        "oauth2.scope",
+        str,
+        "",
+        "OAuth2 scope, e.g. https://outlook.office365.com/.default",
+    ),
+    Setting(
+        "oauth2.refresh_token",
+        str,
+        "",
+        "refresh token (Google, delegated Microsoft); empty: client credentials grant",
+        secret=True,
+    ),
+    Setting(
+        "oauth2.token_command",
+        str,
+        "",
+        "a command that prints an access token (instead of the token endpoint)",
+    ),
+    Setting(
+        "dkim.selector",
+        str,
+        "",
+        "DKIM selector: of isamail's key, or of the relay's",
+        check=_dkim_selector,
+    ),
+    Setting("dkim.domain", str, "", "d= of the DKIM signature (default: From's domain)"),
+    Setting(
+        "dkim.key_file",
+        str,
+        "",
+        "private key isamail signs with, e.g. dkim/isa2025.pem (empty: isamail does not sign)",
+    ),
+    Setting(
+        "dns.nameservers",
+        str,
+        "",
+        "nameservers for isamail's own DNS lookups, e.g. 192.0.2.53 (empty: the system's)",
+        check=_nameservers,
+    ),
+    Setting("dns.timeout", float, 5.0, "seconds to wait for a DNS answer", check=_positive),
+    Setting(
+        "providers.pause_after",
+        int,
+        5,
+        "policy refusals (4.7.x/5.7.x) from one mailbox provider that pause it",
+        check=_positive,
+    ),
+    Setting(
+        "providers.pause_window",
+        float,
+        600.0,
+        "…within this many seconds",
+        check=_positive,
+    ),
+    Setting(
+        "providers.pause",
+        float,
+        1800.0,
+        "seconds a provider is paused (doubled if it refuses again right after)",
+        check=_positive,
+    ),
     Setting(
         "imprint.organisation",
         str,
@@ -253,6 +385,10 @@ class Settings:
     @property
     def secret_key(self) -> str:
         return str(self.values["secret_key"])
+
+    @property
+    def dns_nameservers(self) -> list[tuple[str, int]]:
+        return parse_nameservers(str(self.values["dns.nameservers"]))
 
     def require(self, key: str, purpose: str) -> Any:
         """The value of ``key``, or a ConfigError saying how to set it."""

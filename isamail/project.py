@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from pathlib import Path
@@ -45,16 +46,17 @@ def init_project(directory: Path) -> Project:
     if config.exists():
         raise IsamailError(f"{directory} ist schon ein isamail-Projekt ({CONFIG_FILE} existiert).")
     directory.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        CONFIG_TEMPLATE.format(secret_key=secrets.token_urlsafe(32)), encoding="utf-8"
-    )
+    # readable by its owner only: it holds the secret key (and often the SMTP password)
+    fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(CONFIG_TEMPLATE.format(secret_key=secrets.token_urlsafe(32)))
     (directory / "issues").mkdir(exist_ok=True)
     templates = directory / "templates"
     if not templates.exists():
         shutil.copytree(DEFAULT_TEMPLATES, templates)
     gitignore = directory / ".gitignore"
     if not gitignore.exists():
-        gitignore.write_text("subscribers.db*\npreview/\nrejected/\n", encoding="utf-8")
+        gitignore.write_text("subscribers.db*\npreview/\nrejected/\ndkim/\n", encoding="utf-8")
     project = Project.open(directory)
     project.engine  # noqa: B018 - creates and migrates the database now
     return project

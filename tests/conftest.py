@@ -21,7 +21,7 @@ from isamail.cli import app
 from isamail.context import Project
 from isamail.project import init_project
 
-pytest_plugins = ["tests.smtpd", "tests.imapd"]
+pytest_plugins = ["tests.smtpd", "tests.imapd", "tests.dnsd"]
 
 DATA = Path(__file__).parent / "data"
 PG_URL = os.environ.get("ISAMAIL_TEST_PG_URL", "")

@@ -327,7 +327,7 @@ class _Handler:
                 response = answer
             fields = response.decode("utf-8").split("\x01")
         except (ValueError, UnicodeDecodeError):
-            return AuthResult(success=False, message="501 5.5.2 cannot decode response")
+            return AuthResult(success=False, handled=False, message="501 5.5.2 cannot decode")
         user = next((f[5:] for f in fields if f.startswith("user=")), "")
         token = next((f[12:] for f in fields if f.startswith("auth=Bearer ")), "")
         tls = smtp.transport is not None and smtp.transport.get_extra_info("ssl_object")
@@ -337,7 +337,9 @@ class _Handler:
             return AuthResult(success=True, auth_data=user)
         error = json.dumps({"status": "401", "schemes": "bearer", "scope": "https://mail"})
         await smtp.challenge_auth(error)
-        return AuthResult(success=False, message="535 5.7.3 Authentication unsuccessful")
+        return AuthResult(
+            success=False, handled=False, message="535 5.7.3 Authentication unsuccessful"
+        )
 
     async def handle_DATA(self, smtp: SMTP, session: Session, envelope: Envelope) -> str:
         if self.server.delay:

@@ -120,6 +120,9 @@ def _register() -> None:
     from isamail.cli import serve
 
     serve.register(app)
+    from isamail.cli import doctor
+
+    doctor.register(app)
 
 
 _register()

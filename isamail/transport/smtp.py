@@ -45,12 +45,14 @@ from isamail.errors import SmtpError
 __all__ = [
     "DEFAULT_PORTS",
     "Outgoing",
+    "RelayProbe",
     "SendOutcome",
     "SmtpConnection",
     "SmtpEndpoint",
     "TokenSource",
     "open_connection",
     "parse_smtp_url",
+    "probe_relay",
 ]
 
 _T = TypeVar("_T")
@@ -645,21 +647,33 @@ def open_connection(
 def _secure_and_login(
     smtp: smtplib.SMTP, endpoint: SmtpEndpoint, tls: Callable[[], ssl.SSLContext]
 ) -> None:
+    _secure(smtp, endpoint, tls)
+    _login(smtp, endpoint)
+
+
+def _secure(smtp: smtplib.SMTP, endpoint: SmtpEndpoint, tls: Callable[[], ssl.SSLContext]) -> None:
+    """EHLO, then STARTTLS where the scheme asks for it, or the server offers it, or a
+    login needs it."""
     shown = endpoint.display()
     smtp.ehlo_or_helo_if_needed()
-    if endpoint.scheme != "smtps":
-        if smtp.has_extn("starttls"):
-            smtp.starttls(context=tls())
-            code, reply = smtp.ehlo()
-            if code != 250:
-                raise smtplib.SMTPHeloError(code, reply)
-        elif endpoint.scheme == "smtp+starttls":
-            raise SmtpError(
-                f"SMTP-Server {shown} bietet kein STARTTLS an, smtp+starttls:// verlangt es.",
-                hint="Prüfen Sie Server und Port (587 für STARTTLS, 465 für smtps://).",
-            )
-        elif endpoint.username is not None:
-            _refuse_plaintext_login(endpoint)
+    if endpoint.scheme == "smtps":
+        return
+    if smtp.has_extn("starttls"):
+        smtp.starttls(context=tls())
+        code, reply = smtp.ehlo()
+        if code != 250:
+            raise smtplib.SMTPHeloError(code, reply)
+    elif endpoint.scheme == "smtp+starttls":
+        raise SmtpError(
+            f"SMTP-Server {shown} bietet kein STARTTLS an, smtp+starttls:// verlangt es.",
+            hint="Prüfen Sie Server und Port (587 für STARTTLS, 465 für smtps://).",
+        )
+    elif endpoint.username is not None:
+        _refuse_plaintext_login(endpoint)
+
+
+def _login(smtp: smtplib.SMTP, endpoint: SmtpEndpoint) -> None:
+    shown = endpoint.display()
     if endpoint.username is None:
         return
     if not smtp.has_extn("auth"):
@@ -679,6 +693,87 @@ def _secure_and_login(
             f"Anmeldung am SMTP-Server {shown} nicht möglich: "
             "Benutzername und Passwort dürfen nur ASCII-Zeichen enthalten."
         ) from None
+
+
+@dataclass(frozen=True)
+class RelayProbe:
+    """What the relay said about itself (``probe_relay``), for ``isamail doctor``."""
+
+    greeting: str
+    starttls_offered: bool
+    tls_version: str | None  # "TLSv1.3" once encrypted; None for a session in clear text
+    tls_error: str | None  # STARTTLS or the certificate failed, or TLS was refused
+    auth_mechanisms: tuple[str, ...]  # as offered on the session a login would use
+    size_limit: int | None  # SIZE of EHLO in bytes; None where the server names none
+    extensions: tuple[str, ...]  # every EHLO keyword, upper case
+    login_error: str | None  # None: logged in, or no credentials to try
+    logged_in: bool
+
+
+def probe_relay(
+    endpoint: SmtpEndpoint,
+    *,
+    timeout: float = 30,
+    verify_tls: bool = True,
+    ca_file: str | None = None,
+    local_hostname: str | None = None,
+) -> RelayProbe:
+    """Connects as ``open_connection`` does, reports what was offered, logs in where
+    credentials are configured (never without TLS) and QUITs. SmtpError only if the
+    server cannot be reached or greeted at all."""
+    shown = endpoint.display()
+    context = _tls_context(verify_tls, ca_file) if ca_file or endpoint.scheme == "smtps" else None
+    smtp: smtplib.SMTP | None = None
+    try:
+        local = local_hostname or _local_hostname()
+        if endpoint.scheme == "smtps":
+            smtp = smtplib.SMTP_SSL(
+                endpoint.host, endpoint.port, local, timeout=timeout, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(endpoint.host, endpoint.port, local, timeout=timeout)
+        smtp.ehlo_or_helo_if_needed()
+        greeting = (smtp.ehlo_resp or b"").decode("utf-8", "replace").split("\n")[0]
+        starttls_offered = smtp.has_extn("starttls")
+        tls_error = login_error = None
+        logged_in = False
+        try:
+            _secure(smtp, endpoint, lambda: context or _tls_context(verify_tls, None))
+        except SmtpError as exc:
+            tls_error = exc.message
+        except (OSError, smtplib.SMTPException) as exc:
+            tls_error = _connection_error(shown, endpoint, exc, timeout).message
+        sock = smtp.sock
+        tls_version = sock.version() if isinstance(sock, ssl.SSLSocket) else None
+        probe_features = dict(smtp.esmtp_features)
+        if tls_error is None and endpoint.username is not None:
+            try:
+                _login(smtp, endpoint)
+                logged_in = True
+            except SmtpError as exc:
+                login_error = exc.message
+            except (OSError, smtplib.SMTPException) as exc:
+                login_error = _connection_error(shown, endpoint, exc, timeout).message
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.quit()
+        size = probe_features.get("size", "").strip()
+        return RelayProbe(
+            greeting=greeting,
+            starttls_offered=starttls_offered,
+            tls_version=tls_version,
+            tls_error=tls_error,
+            auth_mechanisms=tuple(probe_features.get("auth", "").upper().split()),
+            size_limit=int(size) if size.isdigit() and int(size) > 0 else None,
+            extensions=tuple(sorted(k.upper() for k in probe_features)),
+            login_error=login_error,
+            logged_in=logged_in,
+        )
+    except SmtpError:
+        _discard(smtp)
+        raise
+    except (OSError, UnicodeError) as exc:
+        _discard(smtp)
+        raise _connection_error(shown, endpoint, exc, timeout) from None
 
 
 def _refuse_plaintext_login(endpoint: SmtpEndpoint) -> None:
