@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import random
 import re
+import struct
+import zlib
 from dataclasses import replace
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
@@ -14,7 +17,9 @@ from pathlib import Path
 import lxml.html  # type: ignore[import-untyped]
 import pytest
 
+from isamail import weblinks
 from isamail.compose import markdown
+from isamail.compose.images import pixel_size
 from isamail.compose.message import (
     PreparedMessage,
     Recipient,
@@ -25,6 +30,7 @@ from isamail.compose.message import (
     needs_smtputf8,
     qp_encode,
 )
+from isamail.compose.proof import embed_images, proof_copy
 from isamail.compose.render import (
     compose_issue,
     size_warnings,
@@ -34,6 +40,7 @@ from isamail.compose.rendered import (
     PLACEHOLDERS,
     RECIPIENT_EMAIL,
     UNSUBSCRIBE_URL,
+    WEB_URL,
     RenderedIssue,
     personalise,
 )
@@ -88,8 +95,10 @@ def test_corpus_renders_every_title_and_link(
             assert re.search(rf"^\[\d+\] {re.escape(link)}$", text, re.M), link
         if section.link:
             assert (section.link_text or "Lesen Sie mehr") in doc.text_content()
-    assert f"{BASE}/archive/{name}" in hrefs
-    assert f"{BASE}/archive/{name}" in text
+    # the web version's link is signed per reader when sent (WEB_URL), public on the web
+    assert WEB_URL in hrefs and f"Im Browser ansehen: {WEB_URL}" in text
+    web = web_html(rendered, settings)
+    assert f'href="{BASE}/archive/{name}"' in web
     assert doc.find(".//h1").text_content() == issue.title
     assert len(rendered.html.encode()) < 100_000 and size_warnings(rendered) == []
 
@@ -165,7 +174,8 @@ def test_look_is_inlined_and_needs_no_class(rendered_corpus: dict[str, RenderedI
 def test_text_version_is_written_for_reading(rendered_corpus: dict[str, RenderedIssue]) -> None:
     text = rendered_corpus["2020-10"].text
     assert "<" not in text.replace("<=", "")  # no markup
-    assert "ISA-Newsletter Oktober 2020\n===========================\nOktober 2020\n" in text
+    # the month stands once: the title already names it
+    assert "ISA-Newsletter Oktober 2020\n===========================\n\nIm Browser" in text
     assert "Weitere Informationen [2]\n\n[2] https://isa-portal.de/de/newsletter/2020-10/" in text
     assert all(len(line) <= 100 for line in text.splitlines() if "://" not in line)
     assert "\n\n\n\n" not in text and not any(line.endswith(" ") for line in text.splitlines())
@@ -257,6 +267,206 @@ def test_text_lists_quotes_and_headings() -> None:
     assert links.take() == [(1, "https://a.example")]
 
 
+def png(width: int, height: int, rgb: tuple[int, int, int] = (181, 18, 27)) -> bytes:
+    """A real PNG of one colour (browsers decode it), made without an imaging library."""
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+# --- German dates, lists, raw HTML -----------------------------------------------------------
+
+
+def test_a_german_date_in_a_bullet_stays_text(tmp_path: Path, settings: Settings) -> None:
+    body = "Termine:\n\n- 12. Oktober: Online-Seminar\n- 1. Mai 2022: Jahrestreffen\n"
+    rendered = render_one(tmp_path, settings, body)
+    doc = lxml.html.document_fromstring(rendered.html)
+    assert doc.xpath("//ol") == []
+    items = [li.text_content() for li in doc.xpath("//ul/li")]
+    assert items == ["12. Oktober: Online-Seminar", "1. Mai 2022: Jahrestreffen"]
+    # the text part keeps the bullets
+    assert "- 12. Oktober: Online-Seminar\n\n- 1. Mai 2022: Jahrestreffen" in rendered.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "4. November ist der Termin.",
+        "12. und 13. Oktober: Fachtagung in Foshan",
+        "3.–5. Dez. Messe in Hannover",
+        "1. Januar 2022 tritt die Regel in Kraft.",
+    ],
+)
+def test_a_paragraph_starting_with_a_date_is_a_paragraph(line: str) -> None:
+    html = markdown.to_html(f"Vorher.\n\n{line}\n", markdown.Images(lambda s: s))
+    assert html == f"<p>Vorher.</p>\n<p>{line}</p>\n"
+    text = markdown.to_text(f"{line}\n", markdown.LinkNumbers(), lambda s: s)
+    assert text == line
+
+
+def test_real_numbered_lists_stay_lists() -> None:
+    html = markdown.to_html("1. Anmelden\n2. Bestätigen\n", markdown.Images(lambda s: s))
+    assert html.startswith("<ol>\n<li>Anmelden</li>")
+    html = markdown.to_html("3. Platz für Foshan\n", markdown.Images(lambda s: s))
+    assert '<ol start="3">' in html  # not a date: `issue check` warns about it
+    assert markdown.numbered_lists("Text\n\n3. Platz für Foshan\n")[0][1] == 3
+    assert "Maifest" in markdown.to_html("1. Maifest\n", markdown.Images(lambda s: s))
+    assert "<ol>" in markdown.to_html("1. Maifest\n", markdown.Images(lambda s: s))
+
+
+def test_raw_html_is_found_with_its_line() -> None:
+    found = markdown.raw_html("Erste Zeile\n\nmit <b>fett</b>\n\n<div>Block</div>\n<!-- x -->\n")
+    assert [(f.line, f.text) for f in found] == [(2, "<b>"), (2, "</b>"), (4, "<div>Block</div>")]
+    assert markdown.raw_html("Nur Text, ein Link <https://a.example> und 3 < 4.\n") == []
+
+
+# --- images: their own size, captions ------------------------------------------------------
+
+
+def image_issue(tmp_path: Path, settings: Settings, body: str, **files: bytes) -> RenderedIssue:
+    folder = make_issue(tmp_path, {"01-a.md": f"---\nkind: article\ntitle: T\n---\n{body}"})
+    (folder / "images").mkdir(exist_ok=True)
+    for name, data in files.items():
+        (folder / "images" / name).write_bytes(data)
+    return compose_issue(load_issue(folder), settings)
+
+
+def test_images_keep_their_size_up_to_the_column(tmp_path: Path, settings: Settings) -> None:
+    rendered = image_issue(
+        tmp_path,
+        settings,
+        "![Logo](images/klein.png)\n\n![Foto](images/gross.png)\n",
+        **{"klein.png": png(60, 40), "gross.png": png(1200, 800)},
+    )
+    small, large = lxml.html.document_fromstring(rendered.html).xpath("//img")
+    assert (small.get("width"), small.get("height")) == ("60", "40")  # not stretched
+    assert (large.get("width"), large.get("height")) == ("536", "357")  # the column
+    assert 'height="auto"' not in rendered.html
+    assert "max-width:100%" in large.get("style") and "height:auto" in large.get("style")
+
+
+def test_an_image_of_unknown_size_gets_no_size(tmp_path: Path, settings: Settings) -> None:
+    rendered = image_issue(
+        tmp_path, settings, "![Plan](images/plan.svg)\n", **{"plan.svg": b"<svg/>"}
+    )
+    (img,) = lxml.html.document_fromstring(rendered.html).xpath("//img")
+    assert img.get("width") is None and img.get("height") is None
+
+
+def test_an_image_title_becomes_its_caption(tmp_path: Path, settings: Settings) -> None:
+    rendered = image_issue(
+        tmp_path,
+        settings,
+        '![Rathaus](images/r.png "Das Rathaus von Foshan <1958>")\n',
+        **{"r.png": png(10, 10)},
+    )
+    doc = lxml.html.document_fromstring(rendered.html)
+    (caption,) = doc.xpath("//span[@class='caption']")
+    assert caption.text_content() == "Das Rathaus von Foshan <1958>"
+    assert doc.xpath("//img/@title") == []
+    assert "[Rathaus] [1] (Das Rathaus von Foshan <1958>)" in rendered.text
+
+
+@pytest.mark.parametrize(
+    ("data", "size"),
+    [
+        (png(640, 480), (640, 480)),
+        (b"GIF89a" + struct.pack("<HH", 320, 200) + b"\x00" * 20, (320, 200)),
+        (
+            # SOI, an APP0 segment, then SOF0 with height 300 and width 500
+            b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+            b"\xff\xc0\x00\x11\x08" + struct.pack(">HH", 300, 500) + b"\x03" + b"\x00" * 9,
+            (500, 300),
+        ),
+        (
+            b"RIFF\x00\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x00\x00\x00\x00"
+            + (799).to_bytes(3, "little")
+            + (599).to_bytes(3, "little"),
+            (800, 600),
+        ),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", None),
+        (b"\x89PNG\r\n\x1a\nkaputt", None),
+    ],
+)
+def test_pixel_size_reads_the_header(tmp_path: Path, data: bytes, size: object) -> None:
+    path = tmp_path / "bild"
+    path.write_bytes(data)
+    assert pixel_size(path) == size
+
+
+# --- the editorial's signatures ---------------------------------------------------------------
+
+
+def test_signatures_stand_apart_with_name_and_function(tmp_path: Path, settings: Settings) -> None:
+    front = (
+        "---\nkind: editorial\nsignatures:\n"
+        "  - Dr. Anna Schneider, Geschäftsführerin der ISA\n"
+        "  - |\n    Ernst Schwanhold\n    Staatsminister a. D.\n    Vorsitzender\n---\n"
+    )
+    folder = make_issue(tmp_path, {"01-g.md": front + "Liebe Leser,\n\nText.\n\nHerzlich\n"})
+    rendered = compose_issue(load_issue(folder), settings)
+    doc = lxml.html.document_fromstring(rendered.html)
+    signatures = doc.xpath("//p[contains(@class, 'signature')]")
+    assert [s.text_content() for s in signatures] == [
+        "Dr. Anna SchneiderGeschäftsführerin der ISA",
+        "Ernst SchwanholdStaatsminister a. D.Vorsitzender",
+    ]
+    assert len(signatures[1].xpath(".//br")) == 2  # one line each
+    assert (
+        "Herzlich\n\nDr. Anna Schneider\nGeschäftsführerin der ISA\n\n"
+        "Ernst Schwanhold\nStaatsminister a. D.\nVorsitzender\n" in rendered.text
+    )
+
+
+# --- proofs: images as readers see them, nothing published -----------------------------------
+
+
+def test_preview_files_carry_their_images(tmp_path: Path, settings: Settings) -> None:
+    picture = png(30, 20)
+    rendered = image_issue(tmp_path, settings, "![Bild](images/b.png)\n", **{"b.png": picture})
+    shown = embed_images(rendered, settings, tmp_path / "issues" / "2021-07")
+    (img,) = lxml.html.document_fromstring(shown.html).xpath("//img")
+    assert img.get("src") == "data:image/png;base64," + base64.b64encode(picture).decode()
+    assert shown.text == rendered.text  # the text part names the link readers get
+
+
+def test_a_test_copy_links_images_and_web_version_signed(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, {"ISAMAIL_BASE_URL": BASE, "ISAMAIL_SECRET_KEY": "k" * 32})
+    rendered = image_issue(tmp_path, settings, "![Bild](images/b.png)\n", **{"b.png": png(3, 3)})
+    proof = proof_copy(rendered, settings, now=1_700_000_000)
+    (img,) = lxml.html.document_fromstring(proof.html).xpath("//img")
+    url, _, query = img.get("src").partition("?p=")
+    assert url == f"{BASE}/archive/2021-07/images/b.png"
+    assert weblinks.proof_valid("k" * 32, "2021-07", query, now=1_700_000_000) is True
+    assert weblinks.proof_valid("k" * 32, "2021-07", query, now=1_700_000_000 + 15 * 86400) is False
+    assert weblinks.proof_valid("k" * 32, "2021-08", query, now=1_700_000_000) is None
+    assert f"{BASE}/archive/2021-07?p={query}" in proof.html
+    assert WEB_URL not in proof.html + proof.text
+    assert f"{BASE}/archive/2021-07/images/b.png?p={query}" in proof.text
+    assert UNSUBSCRIBE_URL in proof.html  # still filled per recipient
+
+
+def test_reader_links_are_signed_for_one_issue_and_reader() -> None:
+    link = weblinks.reader_link("geheim", BASE, "2021-07", 4711)
+    assert link.startswith(f"{BASE}/archive/2021-07?r=")
+    token = link.partition("?r=")[2]
+    assert weblinks.read_reader_token("geheim", "2021-07", token) == 4711
+    assert weblinks.read_reader_token("geheim", "2021-08", token) is None
+    assert weblinks.read_reader_token("anders", "2021-07", token) is None
+    assert weblinks.read_reader_token("geheim", "2021-07", "1234-" + token[-16:]) is None
+    assert weblinks.read_reader_token("geheim", "2021-07", "ü-x") is None
+
+
 # --- templates ----------------------------------------------------------------------------
 
 
@@ -326,6 +536,7 @@ RECIPIENTS = [
         f"{BASE}/u/AbCdEfGhIjKlMnOpQrStUvWxYz0123",
         "mailto:unsubscribe+AbCdEfGhIjKlMnOpQrStUvWxYz0123@isa-portal.de",
         "<d1.x7@isa-portal.de>",
+        f"{BASE}/archive/2020-10?r=3x-signedforthisreader",
     ),
     Recipient(
         "juergen@müller-straße.example",
@@ -417,7 +628,10 @@ def test_fast_message_equals_reference(
     assert fast["Date"].datetime is not None
     # and it says what it should
     html, text = personalise(
-        rendered_corpus["2020-10"], email=recipient.email, unsubscribe_url=recipient.unsubscribe_url
+        rendered_corpus["2020-10"],
+        email=recipient.email,
+        unsubscribe_url=recipient.unsubscribe_url,
+        web_url=recipient.web_url or f"{BASE}/archive/2020-10",
     )
     got = dict(parts(fast))
     assert got["text/plain"].replace("\r\n", "\n") == text

@@ -3,18 +3,46 @@
 from __future__ import annotations
 
 import datetime
+import email
+import http.server
 import json
+import re
 import shutil
+import socket
+import threading
 import webbrowser
+from collections.abc import Iterator
 from pathlib import Path
 
+import lxml.html  # type: ignore[import-untyped]
 import pytest
+from sqlmodel import select
 
+from isamail import queue, weblinks
+from isamail.audience.lists import create_list
+from isamail.audience.subscribers import add_subscriber
+from isamail.compose.render import compose_issue
+from isamail.config import load_settings
+from isamail.context import Project
+from isamail.db.engine import read_session, unit_of_work
+from isamail.db.models import Delivery, DeliveryStatus, MailingList, Subscription, utcnow
 from isamail.errors import IssueError, NotFound
-from isamail.issues import check_issue, load_issue, resolve_issue, scaffold_issue, source_hash
+from isamail.issues import (
+    Problem,
+    check_issue,
+    draft_issue,
+    load_issue,
+    resolve_issue,
+    scaffold_issue,
+    source_hash,
+)
+from isamail.issues.checks import content_problems
+from isamail.preflight import preflight
+from isamail.tokens import unsubscribe_token
 from tests.conftest import Cli
 
-CORPUS = Path(__file__).resolve().parent.parent / "issues"
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "issues"
 CORPUS_ISSUES = sorted(p.name for p in CORPUS.iterdir() if (p / "issue.toml").is_file())
 
 TOML = 'title = "ISA-Newsletter Juli 2021"\ndate = 2021-07-01\n'
@@ -272,7 +300,7 @@ def test_windows_line_endings_and_bom_are_read(tmp_path: Path) -> None:
 # --- folders ------------------------------------------------------------------------------
 
 
-def test_scaffold_checks_clean_and_refuses_twice(tmp_path: Path) -> None:
+def test_scaffold_is_well_formed_and_refuses_twice(tmp_path: Path) -> None:
     folder = scaffold_issue(tmp_path, "2021-07")
     assert sorted(p.name for p in folder.iterdir()) == [
         "01-grusswort.md",
@@ -280,10 +308,11 @@ def test_scaffold_checks_clean_and_refuses_twice(tmp_path: Path) -> None:
         "images",
         "issue.toml",
     ]
-    assert check_issue(folder) == []
+    assert check_issue(folder) == []  # the format is right; its texts are placeholders
     issue = load_issue(folder)
     assert issue.title == "ISA-Newsletter Juli 2021"
     assert [s.kind for s in issue.sections] == ["editorial", "article"]
+    assert issue.sections[0].signatures == (("Vorname Nachname", "Funktion"),)
     with pytest.raises(IssueError, match="gibt es schon"):
         scaffold_issue(tmp_path, "2021-07")
 
@@ -390,7 +419,7 @@ def test_cli_new(bare_project: Path) -> None:
     result = cli("issue", "new", "2021-07")
     assert result.exit_code == 0, result.output
     assert (bare_project / "issues" / "2021-07" / "issue.toml").is_file()
-    assert cli("issue", "check", "2021-07").exit_code == 0
+    assert "docs/issues.md" in result.output
     again = cli("issue", "new", "2021-07")
     assert again.exit_code == 1 and "gibt es schon" in again.output
     assert cli("issue", "new", "Juli").exit_code == 1
@@ -429,9 +458,421 @@ def test_cli_preview_default_folder(bare_project: Path) -> None:
     assert data["eml"] == str(bare_project.resolve() / "preview" / "2020-10" / "2020-10.eml")
 
 
-def test_cli_preview_of_broken_issue_lists_problems(bare_project: Path) -> None:
+def test_cli_preview_of_broken_issue_renders_with_a_banner(bare_project: Path) -> None:
     folder = bare_project / "issues" / "2020-10"
-    (folder / "07-kaputt.md").write_text("---\nkind: article\n---\nX\n")
-    result = Cli(bare_project)("issue", "preview", "2020-10")
-    assert result.exit_code == 1
+    (folder / "07-kaputt.md").write_text(
+        "---\nkind: article\n---\nDer Text bleibt [lesbar](javascript:alert(1)).\n"
+    )
+    (folder / "08-ohne-kopf.md").write_text("Nur Text, kein Kopf.\n")
+    out = bare_project / "vorschau"
+    result = Cli(bare_project)("issue", "preview", "2020-10", "-o", str(out))
+    assert result.exit_code == 0, result.output  # shown anyway, marked
     assert "2020-10/07-kaputt.md:1: ein Artikel braucht einen Titel" in result.output
+    assert "3 Fehler – so kann 2020-10 nicht verschickt werden" in result.output
+    html = (out / "2020-10.html").read_text(encoding="utf-8")
+    doc = lxml.html.document_fromstring(html)
+    (banner,) = doc.xpath("//div[@id='isamail-preview-banner']")
+    assert banner.getparent().tag == "body" and banner.getparent().index(banner) == 0
+    assert "Vorschau mit 3 Fehlern: so kann diese Ausgabe nicht verschickt werden" in (
+        banner.text_content()
+    )
+    assert "07-kaputt.md:1: ein Artikel braucht einen Titel" in banner.text_content()
+    assert "Der Text bleibt lesbar." in doc.text_content() and "javascript" not in (
+        " ".join(doc.xpath("//a/@href"))
+    )
+    assert "Nur Text, kein Kopf." in doc.text_content()
+    text = (out / "2020-10.txt").read_text(encoding="utf-8")
+    assert text.startswith("VORSCHAU MIT 3 FEHLER(N) – so nicht zu verschicken:\n- 2020-10/")
+    assert b"isamail-preview-banner" in (out / "2020-10.eml").read_bytes()
+
+
+# --- the format for editors: signatures, captions, archive, images -------------------------
+
+
+def test_signatures_one_text_a_list_or_lines(tmp_path: Path) -> None:
+    text = (
+        "---\nkind: editorial\nsignatures:\n  - Friedhelm Ost, Staatssekretär a. D.\n"
+        "  - |\n    Ernst Schwanhold\n    Staatsminister a. D.\n---\nLiebe Leser,\n"
+    )
+    folder = make_issue(tmp_path, {"01-g.md": text})
+    (section,) = load_issue(folder).sections
+    assert section.signatures == (
+        ("Friedhelm Ost", "Staatssekretär a. D."),
+        ("Ernst Schwanhold", "Staatsminister a. D."),
+    )
+    one = "---\nkind: editorial\nsignatures: Ihre ISA-Redaktion\n---\nText\n"
+    (folder / "01-g.md").write_text(one, encoding="utf-8")
+    assert load_issue(folder).sections[0].signatures == (("Ihre ISA-Redaktion",),)
+
+
+def test_signatures_of_the_wrong_shape(tmp_path: Path) -> None:
+    text = "---\nkind: editorial\nsignatures:\n  name: Anna\n---\nText\n"
+    folder = make_issue(tmp_path, {"01-g.md": text})
+    assert only_problem(folder).startswith(
+        "2021-07/01-g.md:3: signatures muss eine Liste von Namen sein, z. B."
+    )
+
+
+def test_archive_key_in_issue_toml(tmp_path: Path) -> None:
+    folder = make_issue(tmp_path, toml=TOML + "archive = false\n")
+    assert load_issue(folder).archive is False
+    (folder / "issue.toml").write_text(TOML + 'archive = "nein"\n', encoding="utf-8")
+    assert only_problem(folder) == (
+        "2021-07/issue.toml:3: archive muss true oder false sein (ohne Anführungszeichen), "
+        "z. B. archive = false"
+    )
+
+
+@pytest.mark.parametrize("src", ["bild.png", "images/alt/bild.png", "images/Büro Foto.png"])
+def test_images_live_in_images_with_plain_names(tmp_path: Path, src: str) -> None:
+    body = f"![Bild](<{src}>)\n"
+    folder = make_issue(tmp_path, {"01-a.md": "---\nkind: article\ntitle: T\n---\n" + body})
+    (folder / src).parent.mkdir(parents=True, exist_ok=True)
+    (folder / src).write_bytes(b"\x89PNG")
+    assert only_problem(folder).startswith(
+        f"2021-07/01-a.md:5: Bild „{src}“: Bilder liegen direkt im Ordner images/"
+    )
+
+
+def test_draft_issue_reads_what_it_can(tmp_path: Path) -> None:
+    folder = make_issue(
+        tmp_path,
+        {"01-a.md": "Kein Kopf, nur Text.\n", "02-b.md": "---\nkind: artikel\n---\nX\n"},
+        toml='date = "Juli"\n',
+    )
+    issue, problems = draft_issue(folder)
+    assert issue.title == "2021-07" and issue.date == datetime.date(2021, 7, 1)
+    assert [(s.kind, s.title, s.body) for s in issue.sections] == [
+        ("article", None, "Kein Kopf, nur Text.\n"),
+        ("article", None, "X\n"),
+    ]
+    assert [str(p) for p in problems] == check_issue(folder)
+    assert all(p.is_error for p in problems)
+
+
+# --- checks before sending: scaffold text, warnings -----------------------------------------
+
+
+def messages(problems: list[Problem]) -> list[str]:
+    return [str(p) for p in problems]
+
+
+def test_the_untouched_scaffold_fails_with_every_placeholder(tmp_path: Path) -> None:
+    folder = scaffold_issue(tmp_path, "2021-07")
+    found = content_problems(load_issue(folder))
+    errors = [p for p in found if p.is_error]
+    assert messages(errors) == [
+        "2021-07/issue.toml:5: Platzhalter aus der Vorlage steht noch da: „Kurzer Vorschautext, "
+        "den Mailprogramme nach dem Betreff zeigen“; ersetzen Sie ihn durch Ihren Text "
+        "(oder löschen Sie die Zeile)",
+        "2021-07/01-grusswort.md:4: Platzhalter aus der Vorlage steht noch da: „Vorname "
+        "Nachname, Funktion“; ersetzen Sie ihn durch Ihren Text (oder löschen Sie die Zeile)",
+        "2021-07/01-grusswort.md:8: Platzhalter aus der Vorlage steht noch da: „Hier steht das "
+        "Grußwort dieser Ausgabe.“; ersetzen Sie ihn durch Ihren Text (oder löschen Sie die Zeile)",
+        "2021-07/02-artikel.md:3: Platzhalter aus der Vorlage steht noch da: „Titel des ersten "
+        "Artikels“; ersetzen Sie ihn durch Ihren Text (oder löschen Sie die Zeile)",
+        "2021-07/02-artikel.md:7: Platzhalter aus der Vorlage steht noch da: „Ein oder zwei "
+        "Absätze zum Thema.“; ersetzen Sie ihn durch Ihren Text (oder löschen Sie die Zeile)",
+    ]
+
+
+def test_a_filled_in_scaffold_passes(tmp_path: Path) -> None:
+    folder = scaffold_issue(tmp_path, "2021-07")
+    for name, old, new in (
+        ("issue.toml", "Kurzer Vorschautext, den Mailprogramme nach dem Betreff zeigen", "Foshan"),
+        ("01-grusswort.md", "Vorname Nachname, Funktion", "Dr. Anna Schneider, Geschäftsführerin"),
+        ("01-grusswort.md", "Hier steht das Grußwort dieser Ausgabe.", "Willkommen."),
+        ("02-artikel.md", "Titel des ersten Artikels", "Fachtagung in Foshan"),
+        ("02-artikel.md", "Ein oder zwei Absätze zum Thema.", "Die Tagung war gut besucht."),
+    ):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert content_problems(load_issue(folder)) == []
+
+
+def test_a_long_subject_is_a_warning(tmp_path: Path) -> None:
+    subject = "ISA-Newsletter Juli 2021: Fachtagung in Foshan, neue Mitgliedsstädte und Termine"
+    folder = make_issue(tmp_path, toml=TOML + f'preheader = "p"\nsubject = "{subject}!"\n')
+    (warning,) = content_problems(load_issue(folder))
+    assert not warning.is_error
+    assert str(warning) == (
+        f"2021-07/issue.toml:4: Betreff ist {len(subject) + 1} Zeichen lang; Mailprogramme zeigen "
+        'etwa 40 bis 80 und schneiden den Rest ab. Ein kürzerer Betreff: subject = "…" in '
+        "issue.toml"
+    )
+
+
+def test_no_preheader_is_a_warning(tmp_path: Path) -> None:
+    (warning,) = content_problems(load_issue(make_issue(tmp_path)))
+    assert str(warning) == (
+        "2021-07/issue.toml: kein Vorschautext: Mailprogramme zeigen nach dem Betreff dann den "
+        'Anfang der Mail („Im Browser ansehen …“). Schreiben Sie preheader = "…" in issue.toml'
+    )
+
+
+def warnings_for(tmp_path: Path, body: str, **images: bytes) -> list[str]:
+    folder = make_issue(
+        tmp_path,
+        {"01-a.md": "---\nkind: article\ntitle: T\n---\n" + body},
+        toml=TOML + 'preheader = "p"\n',
+    )
+    for name, data in images.items():
+        (folder / "images").mkdir(exist_ok=True)
+        (folder / "images" / name).write_bytes(data)
+    assert check_issue(folder) == []
+    return messages(content_problems(load_issue(folder)))
+
+
+def test_raw_html_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    body = "Erster Absatz.\n\nHier ist <b>fett</b> gemeint.\n\n<div align=center>Mitte</div>\n"
+    assert warnings_for(tmp_path, body) == [
+        "2021-07/01-a.md:7: HTML „<b> </b>“ wird Lesern als Text gezeigt, nicht als "
+        "Formatierung. Markdown statt HTML: **fett**, *kursiv*, [Text](https://…), eine "
+        "Leerzeile für einen neuen Absatz",
+        "2021-07/01-a.md:9: HTML „<div align=center>Mitte</div>“ wird Lesern als Text gezeigt, "
+        "nicht als Formatierung. Markdown statt HTML: **fett**, *kursiv*, [Text](https://…), "
+        "eine Leerzeile für einen neuen Absatz",
+    ]
+
+
+def test_a_list_not_starting_at_one_is_a_warning(tmp_path: Path) -> None:
+    body = "Ergebnis:\n\n3. Platz für Foshan beim Wettbewerb\n\n- 12. Oktober: Online-Seminar\n"
+    assert warnings_for(tmp_path, body) == [
+        "2021-07/01-a.md:7: „3. Platz für Foshan beim Wettbewerb“ wird eine nummerierte Liste, "
+        "die bei 3 beginnt. Ist die Zahl keine Aufzählung, schreiben Sie „3\\.“ (mit Backslash) "
+        "– Daten wie „12. Oktober“ erkennt isamail selbst",
+    ]
+    assert warnings_for(tmp_path / "b", "4. November ist der Termin.\n\n1. eins\n2. zwei\n") == []
+
+
+def test_a_large_image_is_a_warning(tmp_path: Path) -> None:
+    body = "Text.\n\n![Foto vom Empfang](images/empfang.jpg)\n"
+    big = b"\xff\xd8" + b"\x00" * 1_200_000
+    assert warnings_for(tmp_path, body, **{"empfang.jpg": big}) == [
+        "2021-07/01-a.md:7: Bild „images/empfang.jpg“ ist 1.2 MB groß: jeder Leser lädt es "
+        "beim Öffnen, auf dem Handy langsam. Auf höchstens 1200 Pixel Breite verkleinert "
+        "bleibt es meist unter 500 KB",
+    ]
+
+
+# --- preflight: settings and the rendered mail ----------------------------------------------
+
+
+def project_with(tmp_path: Path, **env: str) -> Project:
+    root = tmp_path / "projekt"
+    (root / "issues").mkdir(parents=True)
+    (root / "isamail.toml").write_text(
+        'database_url = "sqlite:////nonexistent/dir/subscribers.db"\n', encoding="utf-8"
+    )
+    shutil.copytree(CORPUS / "2020-10", root / "issues" / "2020-10")
+    return Project(load_settings(root, {f"ISAMAIL_{k.upper()}": v for k, v in env.items()}))
+
+
+def test_a_clean_issue_has_no_problems(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path, base_url="https://newsletter.isa-portal.de", smtp_url="smtp://mail.example.org"
+    )
+    assert preflight(project, "2020-10") == []
+
+
+@pytest.mark.parametrize(
+    ("base_url", "why"),
+    [
+        ("http://127.0.0.1:8000", "ist nur auf diesem Rechner erreichbar"),
+        ("https://localhost", "ist nur auf diesem Rechner erreichbar"),
+        ("http://newsletter.isa-portal.de", "ist unverschlüsselt (http)"),
+    ],
+)
+def test_a_dead_link_base_is_an_error_for_a_remote_server(
+    tmp_path: Path, base_url: str, why: str
+) -> None:
+    project = project_with(tmp_path, base_url=base_url, smtp_url="smtps://u:p@mail.example.org")
+    (error,) = preflight(project, "2020-10")
+    assert error.is_error
+    assert str(error).startswith(f"base_url {base_url} (ISAMAIL_BASE_URL) {why}")
+    assert "die Mails gehen aber über mail.example.org hinaus: Abmeldelink, Web-Version und " in (
+        str(error)
+    )
+    assert "Bilder wären für die Leser tot" in str(error) and "p@" not in str(error)
+
+
+def test_a_loopback_link_base_with_a_local_server_is_a_warning(tmp_path: Path) -> None:
+    project = project_with(tmp_path, smtp_url="smtp://127.0.0.1:25")
+    (warning,) = preflight(project, "2020-10")
+    assert not warning.is_error
+    assert str(warning).startswith(
+        "base_url http://127.0.0.1:8000 (Voreinstellung) ist nur auf diesem Rechner erreichbar. "
+        "Gibt der SMTP-Server 127.0.0.1 die Mails ins Internet weiter"
+    )
+    plain = project_with(
+        tmp_path / "b", base_url="http://intern.example", smtp_url="smtp://[::1]:25"
+    )
+    assert preflight(plain, "2020-10") == []
+
+
+def test_errors_come_first(tmp_path: Path) -> None:
+    project = project_with(tmp_path, base_url="http://127.0.0.1", smtp_url="smtp://mx.example")
+    folder = project.issues_dir / "2020-10"
+    (folder / "09-neu.md").write_text(
+        "---\nkind: article\ntitle: Titel des ersten Artikels\n---\n<b>x</b>\n", encoding="utf-8"
+    )
+    found = preflight(project, "2020-10")
+    assert [p.severity for p in found] == ["error", "error", "warning"]
+    assert found[0].file == "2020-10/09-neu.md" and found[0].line == 3
+    assert found[1].file is None and found[2].line == 5
+
+
+def test_a_project_template_without_signatures_is_a_warning(tmp_path: Path) -> None:
+    project = project_with(tmp_path, base_url="https://n.example", smtp_url="smtp://mx.example")
+    folder = project.issues_dir / "2020-10"
+    editorial = folder / "01-grusswort.md"
+    text = editorial.read_text(encoding="utf-8")
+    editorial.write_text(text.replace("kind: editorial\n", "kind: editorial\nsignatures: X\n"))
+    (project.templates_dir / "mail").mkdir(parents=True)
+    old = (REPO / "templates" / "mail" / "newsletter.html").read_text(encoding="utf-8")
+    old = re.sub(r"\{% for signature in .*?\{% endfor %\}\n", "", old, flags=re.S)
+    (project.templates_dir / "mail" / "newsletter.html").write_text(old, encoding="utf-8")
+    (warning,) = preflight(project, "2020-10")
+    assert str(warning).startswith(
+        "2020-10/01-grusswort.md: Die Vorlage mail/newsletter.html des Projekts zeigt keine "
+        "Unterschriften (signatures)"
+    )
+
+
+# --- issue check --links against a local web server ------------------------------------------
+
+
+class _Links(http.server.BaseHTTPRequestHandler):
+    release = threading.Event()
+
+    def do_GET(self) -> None:
+        if self.path == "/langsam":
+            self.release.wait(30)  # answers once the test is over
+        if self.path == "/umgezogen":
+            self.send_response(301)
+            self.send_header("Location", "/da")
+        else:
+            self.send_response(200 if self.path in ("/da", "/langsam") else 404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def link_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Links)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    _Links.release.set()
+    server.shutdown()
+    server.server_close()
+    _Links.release.clear()
+
+
+def test_check_links_reports_the_dead_ones(bare_project: Path, link_server: str) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{closed.getsockname()[1]}/x"
+    body = (
+        f"[da]({link_server}/da) und [weg]({link_server}/weg)\n"
+        f"und [umgezogen]({link_server}/umgezogen), [zu]({refused}),\n"
+        f"[langsam]({link_server}/langsam), [Mail](mailto:a@b.example), [da]({link_server}/da)\n"
+    )
+    folder = bare_project / "issues" / "2020-10"
+    (folder / "09-links.md").write_text(
+        f"---\nkind: article\ntitle: Links\nlink: {link_server}/weg-auch\n---\n{body}",
+        encoding="utf-8",
+    )
+    result = Cli(bare_project)("issue", "check", "2020-10", "--links", "--timeout", "1", "--json")
+    assert result.exit_code == 0, result.output  # dead links warn; they do not block
+    warnings = [w for w in json.loads(result.stdout)["warnings"] if "09-links" in w]
+    assert warnings == [
+        f"2020-10/09-links.md:4: Link {link_server}/weg-auch ist tot: der Server antwortet 404 "
+        "Not Found",
+        f"2020-10/09-links.md:6: Link {link_server}/weg ist tot: der Server antwortet 404 "
+        "Not Found",
+        f"2020-10/09-links.md:7: Link {refused} ist nicht erreichbar: Verbindung abgelehnt",
+        f"2020-10/09-links.md:8: Link {link_server}/langsam antwortet nicht innerhalb von 1 s",
+    ]
+
+
+# --- issue preview --as, issue ls (with a database) -----------------------------------------
+
+
+def test_preview_as_a_subscriber_shows_their_name_and_links(
+    project: Project, cli: Cli, tmp_path: Path
+) -> None:
+    shutil.copytree(CORPUS / "2020-10", project.issues_dir / "2020-10")
+    create_list(project.engine, "isa", title="ISA-Newsletter")
+    add_subscriber(
+        project.engine, "li.wei@example.org", "isa", name="Li Wei", language="zh", confirmed=True
+    )
+    result = cli("issue", "preview", "2020-10", "--as", "Li.Wei@example.org", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "li.wei@example.org: Li Wei, Sprache zh, Liste „isa“ (confirmed)." in result.output
+    with read_session(project.engine) as session:
+        subscription_id = session.exec(select(Subscription.id)).one() or 0
+    token = unsubscribe_token(project.settings.secret_key, subscription_id)
+    html = (tmp_path / "2020-10.html").read_text(encoding="utf-8")
+    assert f'href="http://127.0.0.1:8000/u/{token}"' in html
+    web = weblinks.reader_link(
+        project.settings.secret_key, "http://127.0.0.1:8000", "2020-10", subscription_id
+    )
+    assert f'href="{web}"' in html.replace("&amp;", "&")
+    eml = email.message_from_bytes((tmp_path / "2020-10.eml").read_bytes())
+    assert eml["To"] == "Li Wei <li.wei@example.org>"
+    unknown = cli("issue", "preview", "2020-10", "--as", "nie@example.org")
+    assert unknown.exit_code == 1 and "nie@example.org ist nicht eingetragen" in unknown.output
+
+
+def test_issue_ls_shows_drafts_checked_and_sent(project: Project, cli: Cli) -> None:
+    for name in ("2020-10", "2021-02"):
+        shutil.copytree(CORPUS / name, project.issues_dir / name)
+    scaffold_issue(project.issues_dir, "2021-07")
+    create_list(project.engine, "isa", title="ISA-Newsletter")
+    add_subscriber(project.engine, "a@example.org", "isa", confirmed=True)
+    add_subscriber(project.engine, "b@example.org", "isa", confirmed=True)
+    send_to_list(project, "2020-10", "isa", sent=2)
+    result = cli("issue", "ls", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {r["issue"]: r for r in json.loads(result.stdout)}
+    assert [rows[n]["state"] for n in ("2021-07", "2021-02", "2020-10")] == [
+        "draft",
+        "checked",
+        "sent",
+    ]
+    assert rows["2021-07"]["errors"] == 5 and rows["2021-07"]["date"] == "2021-07-01"
+    assert rows["2020-10"]["sent"] == 2 and rows["2020-10"]["first_sent_at"]
+    assert rows["2020-10"]["archive"] == "öffentlich im Archiv"
+    assert rows["2021-02"]["archive"] == "noch nicht verschickt"
+    table = cli("issue", "ls")
+    assert table.exit_code == 0
+    for word in ("2021-07", "Entwurf", "5 Fehler", "geprüft", "versandt"):
+        assert word in table.stdout  # the layout is the terminal's (cli/output.py)
+
+
+def send_to_list(project: Project, issue: str, list_name: str, *, sent: int) -> None:
+    """What a send leaves in the database: the edition and ``sent`` deliveries through the
+    list (the send command itself is tested in test_send.py)."""
+    rendered = compose_issue(load_issue(project.issues_dir / issue), project.settings)
+    edition = queue.freeze_edition(project.engine, rendered, "hash")
+    with unit_of_work(project.engine) as session:
+        mailing_list = session.exec(select(MailingList).where(MailingList.name == list_name)).one()
+        subscriptions = session.exec(
+            select(Subscription).where(Subscription.list_id == mailing_list.id)
+        ).all()
+        for subscription in subscriptions[:sent]:
+            session.add(
+                Delivery(
+                    edition_id=edition.id or 0,
+                    subscriber_id=subscription.subscriber_id,
+                    subscription_id=subscription.id,
+                    list_id=mailing_list.id,
+                    status=DeliveryStatus.SENT,
+                    sent_at=utcnow(),
+                )
+            )

@@ -422,6 +422,7 @@ def published(site: Project) -> str:
                 edition_id=edition.id or 0,
                 subscriber_id=subscription.subscriber_id,
                 subscription_id=subscription.id,
+                list_id=subscription.list_id,
                 status=DeliveryStatus.SENT,
             )
         )

@@ -117,6 +117,9 @@ def _register() -> None:
     app.command("send")(send.send)
     app.command("report")(report.report)
     app.add_typer(bounces.app, name="bounces")
+    from isamail.cli import archive
+
+    app.add_typer(archive.app, name="archive")
     from isamail.cli import serve
 
     serve.register(app)

@@ -1,4 +1,5 @@
-"""`isamail issue`: scaffold, check and preview an issue. None of these opens the database."""
+"""`isamail issue`: scaffold, list, check and preview issues. Only `ls` and
+`preview --as` open the database."""
 
 from __future__ import annotations
 
@@ -11,16 +12,16 @@ from rich.markup import escape
 
 from isamail.cli import output
 from isamail.cli.state import project
-from isamail.errors import ExitCode, IssueError
+from isamail.errors import ExitCode
 
 if TYPE_CHECKING:
-    from isamail.compose.message import (
-        Recipient,
-    )
+    from isamail.compose.message import Recipient
     from isamail.context import Project
-    from isamail.issues import Issue
+    from isamail.issues import Problem
 
-app = typer.Typer(help="Ausgaben: neu anlegen, prüfen, als Vorschau ansehen.", no_args_is_help=True)
+app = typer.Typer(
+    help="Ausgaben: neu anlegen, auflisten, prüfen, als Vorschau ansehen.", no_args_is_help=True
+)
 
 IssueName = Annotated[
     str, typer.Argument(help="Ordnername der Ausgabe unter issues/, z. B. 2021-07.")
@@ -29,6 +30,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")]
 
 SAMPLE_EMAIL = "erika.mustermann@example.org"
 SAMPLE_NAME = "Erika Mustermann"
+STATES = {"draft": "Entwurf", "checked": "geprüft", "sent": "versandt"}
 
 
 @app.command("new")
@@ -43,24 +45,104 @@ def new(
     output.say(f"Ausgabe {name} angelegt in {folder}:")
     for file in sorted(p for p in folder.iterdir()):
         output.out.print(str(file) + ("/" if file.is_dir() else ""))
-    output.say(f"Nach dem Schreiben prüfen mit: isamail issue check {name}")
+    output.say(
+        "Ersetzen Sie die Platzhaltertexte (Anleitung: docs/issues.md), "
+        f"dann prüfen mit: isamail issue check {name}"
+    )
+
+
+@app.command("ls")
+def list_issues(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Alle Ausgaben mit Stand (Entwurf, geprüft, versandt), Datum und Zahlen."""
+    from isamail.issue_states import issue_states
+
+    proj = project(ctx)
+    states = issue_states(proj.engine, proj.issues_dir)
+    if as_json:
+        output.print_json(
+            [
+                {
+                    "issue": s.issue,
+                    "title": s.title,
+                    "date": s.date.isoformat() if s.date else None,
+                    "state": s.state,
+                    "errors": s.errors,
+                    "warnings": s.warnings,
+                    "sections": s.sections,
+                    "sent": s.sent,
+                    "waiting": s.waiting,
+                    "first_sent_at": s.first_sent_at,
+                    "last_sent_at": s.last_sent_at,
+                    "archive": s.archive,
+                }
+                for s in states
+            ]
+        )
+        return
+    if not states:
+        output.say("Noch keine Ausgaben; eine neue anlegen mit: isamail issue new JJJJ-MM")
+        return
+    t = output.table("Ausgabe", "Titel", "Stand", "Datum", "#Abschnitte", "Befund", "#versandt")
+    for s in states:
+        when = s.last_sent_at.strftime("%d.%m.%Y") if s.last_sent_at else ""
+        if not when and s.date:
+            when = s.date.strftime("%m/%Y")
+        findings = ", ".join(
+            part
+            for part in (
+                f"{s.errors} Fehler" if s.errors else "",
+                f"{s.warnings} Warnung{'en' if s.warnings != 1 else ''}" if s.warnings else "",
+                f"{s.waiting} warten" if s.waiting else "",
+            )
+            if part
+        )
+        t.add_row(
+            s.issue,
+            s.title,
+            STATES[s.state],
+            when,
+            str(s.sections),
+            findings,
+            str(s.sent) if s.state == "sent" else "",
+        )
+    output.out.print(t)
 
 
 @app.command("check")
-def check(ctx: typer.Context, name: IssueName, as_json: AsJson = False) -> None:
-    """Prüft eine Ausgabe und nennt alle Fehler mit Datei und Zeile (Exit-Status 1 bei Fehlern)."""
-    from isamail.compose.render import compose_issue, size_warnings
-    from isamail.issues import check_issue, load_issue, resolve_issue
+def check(
+    ctx: typer.Context,
+    name: IssueName,
+    links: Annotated[
+        bool, typer.Option("--links", help="Jeden Link abrufen und tote melden (braucht Netz).")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Sekunden je Link für --links.", min=0.5)
+    ] = 10.0,
+    as_json: AsJson = False,
+) -> None:
+    """Prüft eine Ausgabe: Fehler und Warnungen mit Datei und Zeile (Exit-Status 1 bei Fehlern).
+
+    Dieselben Prüfungen macht `isamail send` vor dem Versand; Fehler halten ihn auf."""
+    from isamail.compose.render import compose_issue
+    from isamail.issues import read_issue, resolve_issue
+    from isamail.preflight import errors, preflight, warnings
 
     proj = project(ctx)
     folder = resolve_issue(proj.issues_dir, name)
-    problems = check_issue(folder)
-    warnings: list[str] = []
+    issue, _ = read_issue(folder)
+    rendered = compose_issue(issue, proj.settings, proj.templates_dir) if issue else None
+    problems = preflight(proj, folder.name, rendered=rendered)
+    if links:
+        from isamail.issues import draft_issue
+        from isamail.linkcheck import check_links, issue_links
+
+        draft = issue if issue is not None else draft_issue(folder)[0]
+        found = issue_links(draft)
+        output.say(f"Prüfe {len({link.url for link in found})} Links …")
+        problems += check_links(found, timeout=timeout)
+    bad, notes = errors(problems), warnings(problems)
     summary: dict[str, int] = {}
-    if not problems:
-        issue = load_issue(folder)
-        rendered = compose_issue(issue, proj.settings, proj.templates_dir)
-        warnings = size_warnings(rendered)
+    if issue is not None and rendered is not None:
         summary = {
             "sections": len(issue.sections),
             "html_bytes": len(rendered.html.encode("utf-8")),
@@ -68,24 +150,46 @@ def check(ctx: typer.Context, name: IssueName, as_json: AsJson = False) -> None:
         }
     if as_json:
         output.print_json(
-            {"issue": folder.name, "ok": not problems, "problems": problems, "warnings": warnings}
+            {
+                "issue": folder.name,
+                "ok": not bad,
+                "problems": [str(p) for p in bad],
+                "warnings": [str(p) for p in notes],
+                "checks": [_problem_json(p) for p in problems],
+            }
             | summary
         )
     else:
-        for problem in problems:
-            output.out.print(problem, markup=False)
-        for warning in warnings:
-            output.err.print(f"[yellow]Warnung:[/] {escape(warning)}", markup=True, highlight=False)
-        if problems:
-            output.fail(f"Ausgabe {folder.name} hat {len(problems)} Fehler.")
+        for problem in bad:
+            output.out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        _print_warnings(notes)
+        if bad:
+            output.fail(f"Ausgabe {folder.name} hat {len(bad)} Fehler.")
         else:
             html_kb, text_kb = summary["html_bytes"] / 1000, summary["text_bytes"] / 1000
             output.say(
                 f"Ausgabe {folder.name} ist in Ordnung: {summary['sections']} Abschnitte, "
-                f"HTML {html_kb:.0f} KB, Text {text_kb:.0f} KB."
+                f"HTML {html_kb:.0f} KB, Text {text_kb:.0f} KB"
+                + (f", {len(notes)} Warnungen." if notes else ".")
             )
-    if problems:
+    if bad:
         raise typer.Exit(ExitCode.USER_ERROR)
+
+
+def _problem_json(problem: Problem) -> dict[str, object]:
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "severity": problem.severity,
+        "message": problem.message,
+    }
+
+
+def _print_warnings(notes: list[Problem]) -> None:
+    for warning in notes:
+        output.err.print(
+            f"[yellow]Warnung:[/] {escape(str(warning))}", markup=True, highlight=False
+        )
 
 
 @app.command("preview")
@@ -101,24 +205,50 @@ def preview(
             help="Zielordner (Voreinstellung: preview/AUSGABE im Projekt).",
         ),
     ] = None,
+    as_address: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="So, wie diese Abonnentin / dieser Abonnent sie bekommt (Name, Sprache, Links).",
+        ),
+    ] = None,
     open_browser: Annotated[
         bool, typer.Option("--open", help="Die HTML-Fassung im Browser öffnen.")
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Schreibt HTML, Text und die vollständige .eml für einen Beispiel-Empfänger."""
+    """Schreibt HTML, Text und .eml so, wie Leser die Ausgabe sehen, Bilder eingebettet.
+
+    Auch eine Ausgabe mit Fehlern wird gezeigt, oben mit einem roten Hinweis darauf."""
     from isamail.compose.message import PreparedMessage
-    from isamail.compose.render import compose_issue, size_warnings
+    from isamail.compose.proof import banner_issue, embed_images, text_banner, with_banner
+    from isamail.compose.render import compose_issue
     from isamail.compose.rendered import personalise
+    from isamail.issues import draft_issue, resolve_issue
+    from isamail.preflight import errors, preflight, warnings
 
     proj = project(ctx)
-    issue = _load(proj, name)
-    rendered = compose_issue(issue, proj.settings, proj.templates_dir)
-    recipient = sample_recipient(proj)
-    html, text = personalise(
-        rendered, email=recipient.email, unsubscribe_url=recipient.unsubscribe_url
+    folder = resolve_issue(proj.issues_dir, name)
+    issue, format_problems = draft_issue(folder)
+    rendered = compose_issue(
+        issue, proj.settings, proj.templates_dir, lenient=bool(format_problems)
     )
-    message = PreparedMessage.prepare(rendered, proj.settings, list_name="vorschau")
+    problems = preflight(proj, folder.name, rendered=None if format_problems else rendered)
+    recipient, note = (
+        reader_recipient(proj, issue.name, as_address)
+        if as_address
+        else (sample_recipient(proj, issue.name), "")
+    )
+    shown = embed_images(rendered, proj.settings, folder)
+    html, text = personalise(
+        shown,
+        email=recipient.email,
+        unsubscribe_url=recipient.unsubscribe_url,
+        web_url=recipient.web_url,
+    )
+    message = PreparedMessage.prepare(
+        banner_issue(shown, errors(problems)), proj.settings, list_name="vorschau"
+    )
     target = out_dir if out_dir is not None else proj.directory / "preview" / issue.name
     target.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -126,17 +256,29 @@ def preview(
         "text": target / f"{issue.name}.txt",
         "eml": target / f"{issue.name}.eml",
     }
-    paths["html"].write_text(html, encoding="utf-8")
-    paths["text"].write_text(text, encoding="utf-8")
+    paths["html"].write_text(with_banner(html, problems), encoding="utf-8")
+    paths["text"].write_text(text_banner(errors(problems)) + text, encoding="utf-8")
     paths["eml"].write_bytes(message.for_recipient(recipient))
-    for warning in size_warnings(rendered):
-        output.err.print(f"[yellow]Warnung:[/] {escape(warning)}", markup=True, highlight=False)
+    bad = errors(problems)
+    for problem in bad:
+        output.out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    _print_warnings(warnings(problems))
+    if note:
+        output.say(note)
     if as_json:
-        output.print_json({key: str(path) for key, path in paths.items()})
+        output.print_json(
+            {key: str(path) for key, path in paths.items()}
+            | {"errors": [str(p) for p in bad], "recipient": recipient.email}
+        )
     else:
         output.say(f"Vorschau von {issue.name} für {recipient.email}:")
         for path in paths.values():
             output.out.print(str(path), markup=False, highlight=False, soft_wrap=True)
+    if bad:
+        output.say(
+            f"[bold red]Achtung:[/] {len(bad)} Fehler – so kann {issue.name} nicht verschickt "
+            "werden; die Vorschau zeigt sie oben in einem roten Kasten."
+        )
     if open_browser:
         try:
             opened = webbrowser.open(paths["html"].resolve().as_uri())
@@ -146,33 +288,53 @@ def preview(
             output.say("Kein Browser gefunden; öffnen Sie die HTML-Datei von Hand.")
 
 
-def sample_recipient(proj: Project) -> Recipient:
+def sample_recipient(proj: Project, issue: str) -> Recipient:
     from isamail.compose.message import Recipient, make_message_id, sender_domain
+    from isamail.weblinks import archive_url, proof_token
 
     settings = proj.settings
     domain = sender_domain(settings)
     mailto = (
         settings["unsubscribe_address"] or settings["bounce_address"] or f"unsubscribe@{domain}"
     )
+    web_url = archive_url(settings.base_url, issue)
+    if settings["secret_key"]:
+        web_url += f"?p={proof_token(settings.secret_key, issue)}"
     return Recipient(
         email=SAMPLE_EMAIL,
         name=SAMPLE_NAME,
         unsubscribe_url=f"{settings.base_url}/u/VORSCHAU",
         unsubscribe_mailto=f"mailto:{mailto}",
         message_id=make_message_id("vorschau", domain),
+        web_url=web_url,
     )
 
 
-def _load(proj: Project, name: str) -> Issue:
-    """The issue, or every problem printed and exit status 1 (the error boundary shows only
-    one line, and an editor needs the whole list)."""
-    from isamail.issues import load_issue, resolve_issue
+def reader_recipient(proj: Project, issue: str, address: str) -> tuple[Recipient, str]:
+    """The recipient as a send would address ``address``, and a note for the editor."""
+    from isamail.compose.message import Recipient, make_message_id, sender_domain
+    from isamail.reader import preview_reader
+    from isamail.tokens import unsubscribe_token
+    from isamail.weblinks import reader_link
 
-    folder = resolve_issue(proj.issues_dir, name)
-    try:
-        return load_issue(folder)
-    except IssueError as exc:
-        for problem in exc.problems:
-            output.out.print(problem, markup=False)
-        output.fail(exc.message.rstrip(":") + ".", f"Einzeln prüfen: isamail issue check {name}")
-        raise typer.Exit(ExitCode.USER_ERROR) from None
+    settings = proj.settings
+    secret = settings.require("secret_key", "die Links dieser Person")
+    reader = preview_reader(proj.engine, address)
+    token = unsubscribe_token(secret, reader.subscription_id)
+    domain = sender_domain(settings)
+    mailto = (
+        settings["unsubscribe_address"] or settings["bounce_address"] or f"unsubscribe@{domain}"
+    )
+    recipient = Recipient(
+        email=reader.email,
+        name=reader.name,
+        unsubscribe_url=f"{settings.base_url}/u/{token}",
+        unsubscribe_mailto=f"mailto:{mailto}",
+        message_id=make_message_id("vorschau", domain),
+        web_url=reader_link(secret, settings.base_url, issue, reader.subscription_id),
+    )
+    note = (
+        f"{reader.email}: {reader.name or 'ohne Namen'}, Sprache {reader.language}, "
+        f"Liste „{reader.list_name}“ ({reader.status})."
+    )
+    return recipient, note

@@ -2,10 +2,16 @@
 
 One parser configuration is shared by the issue checker (which walks its tokens for
 links and images) and the renderers, so what is checked is exactly what is rendered.
+
+German dates stay text: CommonMark reads a line starting "12. Oktober" as an ordered
+list numbered from 12 (and "- 12. Oktober" as a bullet holding one). A line that
+starts with a day and a German month is never taken as a list marker here.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -15,11 +21,21 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 LINK_SCHEMES = ("http", "https", "mailto")
 TEXT_WIDTH = 72
+
+_MONTH = (
+    r"(?:Januar|Jan\.|Februar|Feb\.|März|Mär\.|Mrz\.|April|Apr\.|Mai|Juni|Jun\.|Juli|Jul\."
+    r"|August|Aug\.|September|Sept?\.|Oktober|Okt\.|November|Nov\.|Dezember|Dez\.)"
+)
+# "12. Oktober", "1. Mai 2021", "12. und 13. Oktober", "12.–14. Okt." (but not "Maifest")
+GERMAN_DATE = re.compile(
+    rf"\d{{1,2}}\.(?:\s*(?:-|–|bis|und|u\.|/)\s*\d{{1,2}}\.)?\s+{_MONTH}(?![^\W\d_])"
+)
 
 
 class _Parser(MarkdownIt):
@@ -30,12 +46,32 @@ class _Parser(MarkdownIt):
         return True
 
 
-def parser() -> MarkdownIt:
-    """CommonMark with raw HTML disabled: ``<script>`` in a body is shown, never run."""
-    return _Parser("commonmark", {"html": False, "typographer": False, "linkify": False})
+def _dates_are_not_lists(md: MarkdownIt) -> None:
+    """Wraps the list rule: a block that starts with a German date is a paragraph. Inside a
+    bullet item the rule runs again on the item's text, so "- 12. Oktober: …" stays one
+    bullet whose text begins with the date."""
+    rules = md.block.ruler.__rules__
+    list_rule = next(rule.fn for rule in rules if rule.name == "list")
+
+    def list_unless_date(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        begin = state.bMarks[start] + state.tShift[start]
+        if GERMAN_DATE.match(state.src, begin, state.eMarks[start]):
+            return False
+        return bool(list_rule(state, start, end, silent))
+
+    md.block.ruler.at("list", list_unless_date, {"alt": ["paragraph", "reference", "blockquote"]})
+
+
+def parser(*, html: bool = False) -> MarkdownIt:
+    """CommonMark with raw HTML disabled: ``<script>`` in a body is shown, never run.
+    ``html=True`` only for finding such HTML, to warn that readers will see it as text."""
+    md = _Parser("commonmark", {"html": html, "typographer": False, "linkify": False})
+    _dates_are_not_lists(md)
+    return md
 
 
 _PARSER = parser()
+_HTML_FINDER = parser(html=True)
 
 
 def parse(body: str) -> list[Token]:
@@ -66,7 +102,54 @@ def iter_inline(tokens: Sequence[Token]) -> list[tuple[Token, Token]]:
     return found
 
 
+@dataclass(frozen=True)
+class Finding:
+    line: int  # 0-based line of the body
+    text: str
+
+
+def raw_html(body: str) -> list[Finding]:
+    """HTML written into the body (tags, comments): shown to readers as literal text."""
+    found: list[Finding] = []
+    lines = body.split("\n")
+    for token in _HTML_FINDER.parse(body):
+        start = (token.map or (0, 1))[0]
+        if token.type == "html_block":
+            found.append(Finding(start, token.content.strip().split("\n")[0]))
+        for child in token.children or ():
+            if child.type == "html_inline":
+                end = (token.map or (start, start + 1))[1]
+                offset = next((i for i in range(start, end) if child.content in lines[i]), start)
+                found.append(Finding(offset, child.content))
+    return found
+
+
+def numbered_lists(body: str) -> list[tuple[Finding, int]]:
+    """Every ordered list with the number it starts at (a line that looks like a list to
+    Markdown: "2021. …", "3. Platz …")."""
+    lines = body.split("\n")
+    return [
+        (Finding(start, lines[start].strip()), int(token.attrGet("start") or 1))
+        for token in parse(body)
+        if token.type == "ordered_list_open"
+        for start in [(token.map or (0, 1))[0]]
+    ]
+
+
 # --- HTML -------------------------------------------------------------------------------
+
+ImageSize = Callable[[str], tuple[int, int] | None]
+
+
+@dataclass(frozen=True)
+class Images:
+    """How a body's images become mail HTML: ``resolve`` maps ``images/x.png`` to the URL
+    readers load, ``size`` gives a local image's pixel size (None when unknown), and
+    ``column`` is the widest an image may be shown."""
+
+    resolve: Callable[[str], str]
+    size: ImageSize = lambda src: None
+    column: int = 536
 
 
 class _MailRenderer(RendererHTML):
@@ -75,26 +158,43 @@ class _MailRenderer(RendererHTML):
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
-        resolve: Callable[[str], str] = env["resolve_image"]
-        token.attrSet("src", resolve(str(token.attrGet("src") or "")))
-        token.attrSet("width", "100%")  # Outlook ignores max-width; the img CSS caps it
-        return super().image(tokens, idx, options, env)
+        images: Images = env["images"]
+        src = str(token.attrGet("src") or "")
+        token.attrSet("src", images.resolve(src))
+        # Shown at its own size, at most the column's width. The attributes are what
+        # Outlook uses (it ignores max-width); the inlined CSS scales it down on phones.
+        size = images.size(src)
+        if size is not None:
+            width, height = size
+            shown = min(width, images.column)
+            token.attrSet("width", str(shown))
+            token.attrSet("height", str(max(round(height * shown / width), 1)))
+        caption = str(token.attrGet("title") or "").strip()
+        if caption:
+            del token.attrs["title"]
+        img = super().image(tokens, idx, options, env)
+        if caption:
+            img += f'<span class="caption">{html_lib.escape(caption)}</span>'
+        return img
 
     def link_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         href = str(tokens[idx].attrGet("href") or "")
         if link_problem(href):
-            raise ValueError(f"unchecked link in an issue body: {href!r}")
+            if not env.get("lenient"):
+                raise ValueError(f"unchecked link in an issue body: {href!r}")
+            return "<a>"  # a preview of a faulty issue: the text, without the link
         return self.renderToken(tokens, idx, options, env)
 
 
 _HTML = _MailRenderer()
 
 
-def to_html(body: str, resolve_image: Callable[[str], str]) -> str:
-    """The body as HTML; ``resolve_image`` maps ``images/x.png`` to its absolute URL."""
-    env: dict[str, Any] = {"resolve_image": resolve_image}
+def to_html(body: str, images: Images, *, lenient: bool = False) -> str:
+    """The body as HTML. ``lenient``: links that the checker refuses become plain text
+    instead of an error (for a preview of an issue that still has errors)."""
+    env: dict[str, Any] = {"images": images, "lenient": lenient}
     return _HTML.render(parse(body), _PARSER.options, env)
 
 
@@ -225,6 +325,8 @@ class _TextWriter:
             elif kind == "link_open":
                 href = str(child.attrGet("href") or "")
                 start = len(parts)
+                if link_problem(href):  # only in a preview of a faulty issue
+                    href = None
             elif kind == "link_close" and href is not None:
                 label = "".join(parts[start:])
                 # a link whose text is the URL itself needs no reference
@@ -236,5 +338,7 @@ class _TextWriter:
             elif kind == "image":
                 alt = child.content or ""
                 url = self.resolve_image(str(child.attrGet("src") or ""))
-                parts.append(f"[{alt}] [{self.links.number(url)}]" if alt else "")
+                caption = str(child.attrGet("title") or "").strip()
+                shown = f"[{alt}] [{self.links.number(url)}]" if alt else ""
+                parts.append(f"{shown} ({caption})" if caption else shown)
         return "".join(parts)

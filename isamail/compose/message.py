@@ -30,8 +30,15 @@ from functools import lru_cache
 
 import idna
 
-from isamail.compose.rendered import RECIPIENT_EMAIL, UNSUBSCRIBE_URL, RenderedIssue, personalise
+from isamail.compose.rendered import (
+    RECIPIENT_EMAIL,
+    UNSUBSCRIBE_URL,
+    WEB_URL,
+    RenderedIssue,
+    personalise,
+)
 from isamail.config import Settings
+from isamail.weblinks import archive_url, reader_link
 
 MAX_LINE = 78  # header lines (RFC 5322 "SHOULD")
 _QP_LINE = 76  # quoted-printable lines, including the "=" of a soft break (RFC 2045)
@@ -44,6 +51,7 @@ class Recipient:
     unsubscribe_url: str  # https://…/u/TOKEN; keep it short (one header line)
     unsubscribe_mailto: str  # "mailto:…" or just the address
     message_id: str  # "<unique@domain>", see make_message_id
+    web_url: str = ""  # the web version signed for this reader (weblinks.reader_link)
 
 
 # --- addresses ------------------------------------------------------------------------
@@ -225,8 +233,21 @@ def qp_encode(text: str) -> bytes:
 # --- messages -------------------------------------------------------------------------
 
 # slots in a prepared message: values that differ per recipient
-_DATE, _TO, _MESSAGE_ID, _LIST_UNSUB, _HTML_URL, _HTML_EMAIL, _TEXT_URL, _TEXT_EMAIL = range(8)
-_SLOTS = re.compile(f"({UNSUBSCRIBE_URL}|{RECIPIENT_EMAIL})")
+(
+    _DATE,
+    _TO,
+    _MESSAGE_ID,
+    _LIST_UNSUB,
+    _HTML_URL,
+    _HTML_EMAIL,
+    _TEXT_URL,
+    _TEXT_EMAIL,
+    _HTML_WEB,
+    _TEXT_WEB,
+) = range(10)
+_SLOTS = re.compile(f"({UNSUBSCRIBE_URL}|{RECIPIENT_EMAIL}|{WEB_URL})")
+_HTML_SLOTS = {UNSUBSCRIBE_URL: _HTML_URL, RECIPIENT_EMAIL: _HTML_EMAIL, WEB_URL: _HTML_WEB}
+_TEXT_SLOTS = {UNSUBSCRIBE_URL: _TEXT_URL, RECIPIENT_EMAIL: _TEXT_EMAIL, WEB_URL: _TEXT_WEB}
 
 
 def _boundary() -> str:
@@ -241,14 +262,14 @@ def _part_header(subtype: str) -> bytes:
     ).encode("ascii")
 
 
-def _body_segments(content: str, url_slot: int, email_slot: int) -> list[bytes | int]:
+def _body_segments(content: str, slots: dict[str, int]) -> list[bytes | int]:
     """``content`` quoted-printable encoded, split at the placeholders into slots."""
     if not content.endswith("\n"):
         content += "\n"
     out: list[bytes | int] = []
     for i, piece in enumerate(_SLOTS.split(content)):
         if i % 2:
-            out.append(url_slot if piece == UNSUBSCRIBE_URL else email_slot)
+            out.append(slots[piece])
         elif piece:
             out.append(qp_encode(piece))
     return out
@@ -267,9 +288,12 @@ def _escape_html(value: str) -> str:
 class PreparedMessage:
     """An edition's message, encoded once; ``for_recipient`` fills in one recipient."""
 
-    def __init__(self, segments: list[bytes | int], reference: _ReferenceParts) -> None:
+    def __init__(
+        self, segments: list[bytes | int], reference: _ReferenceParts, web_url: str = ""
+    ) -> None:
         self._segments = segments
         self._reference = reference
+        self._web_url = web_url  # for a recipient without a signed web link
         # Every segment ends a line (headers, quoted-printable pieces, boundaries), so
         # each can be dot-stuffed on its own: once here for the static bytes, and per
         # recipient only for the short values (see smtp_data).
@@ -300,9 +324,9 @@ class PreparedMessage:
         delimiter = f"\r\n--{boundary}\r\n".encode("ascii")
         segments: list[bytes | int] = [_DATE, _MESSAGE_ID, _TO, _LIST_UNSUB]
         segments.append(b"".join(static) + b"\r\n" + delimiter[2:] + _part_header("plain"))
-        segments += _body_segments(rendered.text, _TEXT_URL, _TEXT_EMAIL)
+        segments += _body_segments(rendered.text, _TEXT_SLOTS)
         segments.append(delimiter + _part_header("html"))
-        segments += _body_segments(rendered.html, _HTML_URL, _HTML_EMAIL)
+        segments += _body_segments(rendered.html, _HTML_SLOTS)
         segments.append(f"\r\n--{boundary}--\r\n".encode("ascii"))
         # join neighbouring static bytes, so that a recipient costs one short join
         merged: list[bytes | int] = []
@@ -311,19 +335,27 @@ class PreparedMessage:
                 merged[-1] += segment
             else:
                 merged.append(segment)
-        reference = _ReferenceParts(rendered, from_name, from_addr, reply_to, list_id)
-        return cls(merged, reference)
+        # for a recipient without a web link of their own: signed for no one in particular,
+        # so that it opens the edition whether or not it is in the public archive
+        secret = str(settings["secret_key"] or "")
+        web_url = (
+            reader_link(secret, settings.base_url, rendered.name, 0)
+            if secret
+            else archive_url(settings.base_url, rendered.name)
+        )
+        reference = _ReferenceParts(rendered, from_name, from_addr, reply_to, list_id, web_url)
+        return cls(merged, reference, web_url)
 
     def for_recipient(self, recipient: Recipient) -> bytes:
         """The complete message (RFC 5322, CRLF, not dot-stuffed) for ``recipient``."""
-        values = _values(recipient)
+        values = _values(recipient, self._web_url)
         return b"".join([s if isinstance(s, bytes) else values[s] for s in self._segments])
 
     def smtp_data(self, recipient: Recipient) -> bytes:
         """``for_recipient`` as SMTP's DATA carries it: dot-stuffed and ended by CRLF.CRLF
         (RFC 5321 4.5.2). Stuffing a whole 40 KB message is a scan of every byte per
         recipient; here the static bytes were stuffed once."""
-        values = _values(recipient)
+        values = _values(recipient, self._web_url)
         parts = [s if isinstance(s, bytes) else _stuff_lines(values[s]) for s in self._stuffed]
         parts.append(b".\r\n")
         return b"".join(parts)
@@ -333,9 +365,10 @@ class PreparedMessage:
         return self._reference.build(recipient)
 
 
-def _values(recipient: Recipient) -> list[bytes]:
+def _values(recipient: Recipient, public_web_url: str) -> list[bytes]:
     """The per-recipient bytes, in slot order."""
     url, address = recipient.unsubscribe_url, recipient.email
+    web = recipient.web_url or public_web_url
     return [
         _date_header(),
         f"To: {format_address(recipient.name, address)}\r\n".encode(),
@@ -345,6 +378,8 @@ def _values(recipient: Recipient) -> list[bytes]:
         qp_encode(_escape_html(address)),
         qp_encode(url),
         qp_encode(address),
+        qp_encode(_escape_html(web)),
+        qp_encode(web),
     ]
 
 
@@ -379,6 +414,7 @@ class _ReferenceParts:
     from_addr: str
     reply_to: str
     list_id: str
+    web_url: str
 
     def build(self, recipient: Recipient) -> EmailMessage:
         utf8 = needs_smtputf8(recipient.email)
@@ -398,7 +434,10 @@ class _ReferenceParts:
         msg.set_raw("List-Unsubscribe", f"<{recipient.unsubscribe_url}>,\n <{mailto}>")
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         html, text = personalise(
-            self.rendered, email=recipient.email, unsubscribe_url=recipient.unsubscribe_url
+            self.rendered,
+            email=recipient.email,
+            unsubscribe_url=recipient.unsubscribe_url,
+            web_url=recipient.web_url or self.web_url,
         )
         msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
         msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")

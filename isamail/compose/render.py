@@ -1,8 +1,9 @@
 """An issue rendered once per edition: HTML (CSS inlined by premailer) and plain text.
 
 Inlining costs ~16 ms, so it runs here, once. Per-recipient values (unsubscribe link,
-recipient address) stay as ASCII placeholders that survive Jinja, premailer and lxml
-untouched; ``message.PreparedMessage`` fills them into the encoded bytes per recipient.
+recipient address, the signed web version link) stay as ASCII placeholders that survive
+Jinja, premailer and lxml untouched; ``message.PreparedMessage`` fills them into the
+encoded bytes per recipient.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import jinja2
 from markupsafe import Markup
 
 from isamail.compose import markdown
+from isamail.compose.images import pixel_size
 from isamail.compose.rendered import (
     RECIPIENT_EMAIL,
     UNSUBSCRIBE_URL,
+    WEB_URL,
     RenderedIssue,
     personalise,
 )
@@ -32,6 +35,8 @@ HTML_TEMPLATE = "mail/newsletter.html"
 TEXT_TEMPLATE = "mail/newsletter.txt"
 
 HTML_SIZE_LIMIT = 100_000  # Gmail clips mails whose HTML is over about 102 KB
+# the widest an image is shown: newsletter.html's 600 px column less 2 × 32 px padding
+COLUMN_WIDTH = 536
 
 
 def web_url(settings: Settings, issue_name: str) -> str:
@@ -45,11 +50,13 @@ def image_url(settings: Settings, issue_name: str, src: str) -> str:
 
 
 def compose_issue(
-    issue: Issue, settings: Settings, templates_dir: Path | None = None
+    issue: Issue, settings: Settings, templates_dir: Path | None = None, *, lenient: bool = False
 ) -> RenderedIssue:
-    """Renders ``issue`` with the project's templates (falling back to the defaults)."""
+    """Renders ``issue`` with the project's templates (falling back to the defaults).
+    ``lenient``: an issue read by ``draft_issue`` for a preview, links the checker
+    refuses shown as plain text."""
     env = template_environment(templates_dir)
-    context = _context(issue, settings)
+    context = _context(issue, settings, lenient=lenient)
     html_source = _render(env, HTML_TEMPLATE, context)
     text = _render(env, TEXT_TEMPLATE, context)
     return RenderedIssue(
@@ -63,12 +70,18 @@ def compose_issue(
     )
 
 
-def web_html(rendered: RenderedIssue, settings: Settings, *, unsubscribe_url: str = "") -> str:
-    """The web/archive version: no personal data. The address becomes "your e-mail address"
-    and the unsubscribe link points to ``unsubscribe_url`` (default: the site's start page)."""
+def web_html(
+    rendered: RenderedIssue, settings: Settings, *, unsubscribe_url: str = "", link: str = ""
+) -> str:
+    """The web/archive version: no personal data. The address becomes "your e-mail address",
+    the unsubscribe link points to ``unsubscribe_url`` (default: the site's start page)
+    and the web version link to ``link`` (default: the public archive page)."""
     neutral = texts(rendered.language)["your_address"]
     return personalise(
-        rendered, email=neutral, unsubscribe_url=unsubscribe_url or f"{settings.base_url}/"
+        rendered,
+        email=neutral,
+        unsubscribe_url=unsubscribe_url or f"{settings.base_url}/",
+        web_url=link or web_url(settings, rendered.name),
     )[0]
 
 
@@ -111,14 +124,20 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
         raise IsamailError(f"Vorlage {name}: {exc}") from None
 
 
-def _context(issue: Issue, settings: Settings) -> dict[str, Any]:
+def _context(issue: Issue, settings: Settings, *, lenient: bool) -> dict[str, Any]:
     fixed = texts(issue.language)
     links = markdown.LinkNumbers()
 
     def resolve(src: str) -> str:
         return image_url(settings, issue.name, src)
 
-    sections = [_section(s, fixed, links, resolve) for s in issue.sections]
+    def size(src: str) -> tuple[int, int] | None:
+        if "://" in src or ".." in src or src.startswith("/"):
+            return None
+        return pixel_size(issue.path / src)
+
+    images = markdown.Images(resolve, size, COLUMN_WIDTH)
+    sections = [_section(s, fixed, links, images, lenient) for s in issue.sections]
     return {
         "language": issue.language,
         "t": fixed,
@@ -131,7 +150,7 @@ def _context(issue: Issue, settings: Settings) -> dict[str, Any]:
             "date": issue.date,
         },
         "sections": sections,
-        "web_url": web_url(settings, issue.name),
+        "web_url": WEB_URL,
         "unsubscribe_url": UNSUBSCRIBE_URL,
         "recipient_email": RECIPIENT_EMAIL,
         "imprint": {
@@ -143,14 +162,20 @@ def _context(issue: Issue, settings: Settings) -> dict[str, Any]:
 
 
 def _section(
-    section: Section, fixed: dict[str, str], links: markdown.LinkNumbers, resolve: Any
+    section: Section,
+    fixed: dict[str, str],
+    links: markdown.LinkNumbers,
+    images: markdown.Images,
+    lenient: bool,
 ) -> dict[str, Any]:
-    text = markdown.to_text(section.body, links, resolve)
+    text = markdown.to_text(section.body, links, images.resolve)
     link_number = links.number(section.link) if section.link else None
+    html = markdown.to_html(section.body, images, lenient=lenient)
     return {
         "kind": section.kind,
         "title": section.title,
-        "html": Markup(markdown.to_html(section.body, resolve)),  # noqa: S704 - escaped by markdown-it
+        "html": Markup(html),  # noqa: S704 - escaped by markdown-it
+        "signatures": section.signatures,
         "text": text,
         "link": section.link,
         "link_text": section.link_text or fixed["read_more"],
@@ -176,6 +201,9 @@ def inline_css(html: str) -> str:
             allow_network=False,
             cssutils_logging_level=logging.CRITICAL,
             cache_css_parsing=False,
+            # premailer would copy the CSS "height: auto" into an invalid height="auto"
+            # over the image's real height, which Outlook needs
+            disable_basic_attributes=["height"],
         ).transform()
     )
 

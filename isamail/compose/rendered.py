@@ -13,7 +13,9 @@ from dataclasses import dataclass
 # Letters only: nothing that HTML escaping, URL quoting or quoted-printable would touch.
 UNSUBSCRIBE_URL = "ISAMAILxPLACEHOLDERxUNSUBSCRIBExURL"
 RECIPIENT_EMAIL = "ISAMAILxPLACEHOLDERxRECIPIENTxEMAIL"
-PLACEHOLDERS = (UNSUBSCRIBE_URL, RECIPIENT_EMAIL)
+# the web version, signed for its reader: it opens even when the edition is not public
+WEB_URL = "ISAMAILxPLACEHOLDERxWEBxURL"
+PLACEHOLDERS = (UNSUBSCRIBE_URL, RECIPIENT_EMAIL, WEB_URL)
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,16 @@ class RenderedIssue:
     text: str
 
 
-def personalise(rendered: RenderedIssue, *, email: str, unsubscribe_url: str) -> tuple[str, str]:
+def personalise(
+    rendered: RenderedIssue, *, email: str, unsubscribe_url: str, web_url: str
+) -> tuple[str, str]:
     """(html, text) for one recipient: the slow, obvious way (used for previews and tests)."""
-    html = rendered.html.replace(UNSUBSCRIBE_URL, html_lib.escape(unsubscribe_url))
-    html = html.replace(RECIPIENT_EMAIL, html_lib.escape(email))
-    text = rendered.text.replace(UNSUBSCRIBE_URL, unsubscribe_url)
-    return html, text.replace(RECIPIENT_EMAIL, email)
+    html, text = rendered.html, rendered.text
+    for placeholder, value in (
+        (UNSUBSCRIBE_URL, unsubscribe_url),
+        (RECIPIENT_EMAIL, email),
+        (WEB_URL, web_url),
+    ):
+        html = html.replace(placeholder, html_lib.escape(value))
+        text = text.replace(placeholder, value)
+    return html, text

@@ -305,6 +305,19 @@ class OutgoingMail(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class ArchiveChoice(SQLModel, table=True):
+    """An edition taken out of the public web archive (`isamail archive hide`) or put back
+    (`show`). Without a row, the issue's ``archive`` key in issue.toml decides. Keyed by
+    the issue's name, so a choice made before the issue is sent holds when it is."""
+
+    __tablename__ = "archive_choice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue: str = Field(max_length=100, unique=True)
+    listed: bool
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
 def table(model: type[SQLModel]) -> Table:
     """The model's Core table, for bulk statements that skip the ORM's per-row work."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]

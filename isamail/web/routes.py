@@ -14,11 +14,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
-from isamail import queue
+from isamail import archive, queue, weblinks
 from isamail.audience import optin
 from isamail.audience.subscribers import unsubscribe_by_token
 from isamail.compose.render import web_html
+from isamail.config import Settings
+from isamail.context import Project
 from isamail.errors import NotFound
+from isamail.tokens import unsubscribe_token
 from isamail.web.deps import (
     ClientIP,
     EngineDep,
@@ -154,13 +157,44 @@ def unsubscribe_help(pages: PagesDep) -> HTMLResponse:
 
 
 @router.get("/archive", response_class=HTMLResponse)
-def archive(pages: PagesDep, engine: EngineDep) -> HTMLResponse:
-    return pages.render("archive.html", editions=queue.published_editions(engine))
+def archive_list(pages: PagesDep, engine: EngineDep, project: ProjectDep) -> HTMLResponse:
+    return pages.render(
+        "archive.html", editions=archive.public_editions(engine, project.issues_dir)
+    )
 
 
 @router.get("/archive/{issue}", response_class=HTMLResponse)
-def archive_issue(issue: IssueName, engine: EngineDep, settings: SettingsDep) -> HTMLResponse:
-    edition = queue.published_edition(engine, issue)
+def archive_issue(
+    issue: IssueName,
+    engine: EngineDep,
+    project: ProjectDep,
+    settings: SettingsDep,
+    reader: Annotated[str | None, Query(alias="r", max_length=40)] = None,
+    proof: Annotated[str | None, Query(alias="p", max_length=40)] = None,
+) -> HTMLResponse:
+    """The web version: public editions for anyone; with a reader's signed link (``r``)
+    any sent edition; with a proof link (``p``) the issue's current draft."""
+    if proof is not None:
+        return HTMLResponse(
+            _proof_page(project, issue, proof), headers={"cache-control": "no-store"}
+        )
+    if reader is not None:
+        subscription = weblinks.read_reader_token(settings.secret_key, issue, reader)
+        if subscription is None:
+            raise optin.LinkInvalid("Dieser Link zur Web-Version ist ungültig.")
+        # 0: a link signed for no one in particular (weblinks.reader_link)
+        unsubscribe_url = f"{settings.base_url}/unsubscribe"
+        if subscription:
+            token = unsubscribe_token(settings.secret_key, subscription)
+            unsubscribe_url = f"{settings.base_url}/u/{token}"
+        html = web_html(
+            queue.edition_content(archive.sent_edition(engine, issue)),
+            settings,
+            unsubscribe_url=unsubscribe_url,
+            link=weblinks.reader_link(settings.secret_key, settings.base_url, issue, subscription),
+        )
+        return HTMLResponse(html, headers={"cache-control": "private, no-store"})
+    edition = archive.public_edition(engine, project.issues_dir, issue)
     html = web_html(
         queue.edition_content(edition),
         settings,
@@ -169,21 +203,55 @@ def archive_issue(issue: IssueName, engine: EngineDep, settings: SettingsDep) ->
     return HTMLResponse(html, headers={"cache-control": "public, max-age=300"})
 
 
+def _check_proof(settings: Settings, issue: str, token: str) -> None:
+    valid = weblinks.proof_valid(settings.secret_key, issue, token)
+    if valid is None:
+        raise optin.LinkInvalid("Dieser Vorschau-Link ist ungültig.")
+    if not valid:
+        raise archive.ProofExpired(
+            "Dieser Link aus einem Testexemplar ist abgelaufen; ein neues Testexemplar "
+            "bringt neue Links."
+        )
+
+
+def _proof_page(project: Project, issue: str, token: str) -> str:
+    """The issue as its source reads now, for a test copy's web version link."""
+    from isamail.compose.proof import proof_copy
+    from isamail.compose.render import compose_issue
+    from isamail.issues import draft_issue, resolve_issue
+
+    settings = project.settings
+    _check_proof(settings, issue, token)
+    draft, problems = draft_issue(resolve_issue(project.issues_dir, issue))
+    rendered = compose_issue(draft, settings, project.templates_dir, lenient=bool(problems))
+    return web_html(proof_copy(rendered, settings), settings, link=f"{settings.base_url}/")
+
+
 @router.get("/archive/{issue}/images/{filename}")
 def archive_image(
-    issue: IssueName, filename: str, engine: EngineDep, project: ProjectDep
+    issue: IssueName,
+    filename: str,
+    engine: EngineDep,
+    project: ProjectDep,
+    settings: SettingsDep,
+    proof: Annotated[str | None, Query(alias="p", max_length=40)] = None,
 ) -> Response:
+    """An issue's image: for every edition sent (readers' mails link here, whether or not
+    the edition is public), for an unsent one only with a valid proof link."""
     if not IMAGE.fullmatch(filename):
         raise NotFound("Kein Bild.")
-    queue.published_edition(engine, issue)  # unpublished issues keep their images
+    if proof is not None:
+        _check_proof(settings, issue, proof)
+        cache = "private, max-age=3600"
+    else:
+        archive.sent_edition(engine, issue)
+        cache = "public, max-age=86400"
     folder = (project.issues_dir / issue / "images").resolve()
     path = (folder / filename).resolve()
     if not path.is_relative_to(folder) or not path.is_file():
         raise NotFound("Kein Bild.")
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return FileResponse(
-        path, media_type=media_type, headers={"cache-control": "public, max-age=86400"}
-    )
+    return FileResponse(path, media_type=media_type, headers={"cache-control": cache})
 
 
 @router.get("/static/isa.css")
