@@ -35,7 +35,8 @@ class Project:
 
     @property
     def engine(self) -> Engine:
-        """Opened (and migrated) on first use, so that commands without a database stay fast."""
+        """Opened on first use, so that commands without a database stay fast; a schema
+        older or newer than this code is refused (see ``db/schema.py``)."""
         if self._engine is None:
             # imported here: commands that never touch the database start without SQLAlchemy
             from isamail.db.engine import make_engine

@@ -58,5 +58,9 @@ def init_project(directory: Path) -> Project:
     if not gitignore.exists():
         gitignore.write_text("subscribers.db*\npreview/\nrejected/\ndkim/\n", encoding="utf-8")
     project = Project.open(directory)
-    project.engine  # noqa: B018 - creates and migrates the database now
+    from isamail.db.engine import make_engine
+
+    # the tables of a new database; one that exists already keeps its schema (an older
+    # one gets the line naming `isamail db upgrade` from the check)
+    make_engine(project.settings.database_url, create=True).dispose()
     return project

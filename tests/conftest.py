@@ -52,7 +52,7 @@ def pg_template(worker_id: str) -> Iterator[str]:
     admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(_db_url(name))
+    engine = make_engine(_db_url(name), create=True)
     engine.dispose()
     yield name
     with admin.connect() as conn:

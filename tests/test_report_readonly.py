@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, insert, inspect
+from sqlalchemy import Engine, insert, inspect
 
 from isamail.context import Project
 from isamail.db import SCHEMA_HEAD
@@ -442,19 +442,22 @@ def _revision(path: Path) -> str:
         conn.close()
 
 
-def test_an_older_database_is_migrated_first(tmp_path: Path) -> None:
+def test_an_older_database_gets_the_line_naming_db_upgrade(tmp_path: Path) -> None:
     from alembic import command
 
-    from isamail.db.engine import _alembic_config, make_engine
+    from isamail.db.engine import _alembic_config, make_engine, upgrade
 
     path = tmp_path / "old.db"
-    old = make_engine(f"sqlite:///{path}", migrate=False)
+    old = make_engine(f"sqlite:///{path}", check_schema=False)
     command.upgrade(_alembic_config(old), "0005")
     old.dispose()
-    engine = create_engine(f"sqlite:///{path}")
+    with pytest.raises(DatabaseError, match=r"Schemastand 0005.*`isamail db upgrade`"):
+        open_read_only(f"sqlite:///{path}")
+    assert _revision(path) == "0005" != SCHEMA_HEAD  # the report changed nothing
+    engine = make_engine(f"sqlite:///{path}", check_schema=False)
+    upgrade(engine)
     seed(engine)
     engine.dispose()
-    assert _revision(path) == "0005" != SCHEMA_HEAD
     with read_only(f"sqlite:///{path}") as db:
         assert db.revision() == SCHEMA_HEAD
         assert [r.recipients for r in edition_reports(db)] == [40, 90, 0]
@@ -462,31 +465,32 @@ def test_an_older_database_is_migrated_first(tmp_path: Path) -> None:
     assert {"ix_delivery_duplicate_list", "ix_consent_event_left"} <= indexes
 
 
-def test_a_missing_database_is_created_and_migrated(tmp_path: Path) -> None:
+def test_a_missing_database_is_not_created(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
-    with read_only(f"sqlite:///{path}") as db:
-        assert edition_reports(db) == []
-    assert _revision(path) == SCHEMA_HEAD
+    with pytest.raises(DatabaseError, match=r"gibt es nicht: `isamail db upgrade` legt sie an"):
+        open_read_only(f"sqlite:///{path}")
+    assert not path.exists()
 
 
 def test_a_missing_database_through_the_command(project: Project) -> None:
     if not project.settings.database_url.startswith("sqlite"):
         pytest.skip("a file that is not there")
     project.close()
+    database = Path(project.settings.database_url.removeprefix("sqlite:///"))
     for suffix in ("", "-wal", "-shm"):
-        Path(project.settings.database_url.removeprefix("sqlite:///") + suffix).unlink(
-            missing_ok=True
-        )
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
     done = _isamail(project.directory, "report", "--json")
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "[]"
-    assert _revision(Path(project.settings.database_url.removeprefix("sqlite:///"))) == SCHEMA_HEAD
+    assert done.returncode == 1 and done.stdout == ""
+    problem = [line for line in done.stderr.splitlines() if not line.startswith("import time")]
+    assert len(problem) == 1 and "isamail db upgrade" in problem[0], problem
+    assert not database.exists()
 
 
 def test_a_newer_database_is_refused(tmp_path: Path) -> None:
+    from isamail.db.engine import make_engine
+
     path = tmp_path / "newer.db"
-    with read_only(f"sqlite:///{path}"):
-        pass
+    make_engine(f"sqlite:///{path}", create=True).dispose()
     conn = sqlite3.connect(path)
     with conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
@@ -496,7 +500,7 @@ def test_a_newer_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_unopenable_databases_are_one_line(tmp_path: Path) -> None:
-    with pytest.raises(DatabaseError, match=r"lässt sich nicht öffnen: unable to open"):
+    with pytest.raises(DatabaseError, match=r"gibt es nicht"):
         open_read_only(f"sqlite:///{tmp_path / 'missing-dir' / 'x.db'}")
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database, " * 512)
@@ -518,7 +522,7 @@ def test_an_unopenable_database_through_the_command(tmp_path: Path) -> None:
     done = _isamail(directory, "report")
     assert done.returncode == 1
     problem = [line for line in done.stderr.splitlines() if not line.startswith("import time")]
-    assert len(problem) == 1 and "lässt sich nicht öffnen" in problem[0], problem
+    assert len(problem) == 1 and "gibt es nicht" in problem[0], problem
     assert "Traceback" not in done.stderr
 
 
@@ -533,7 +537,7 @@ def test_times_as_sqlalchemy_reads_them(tmp_path: Path) -> None:
     from isamail.db.engine import make_engine
 
     url = f"sqlite:///{tmp_path / 'times.db'}"
-    engine = make_engine(url)
+    engine = make_engine(url, create=True)
     seeded = seed(engine)
     engine.dispose()
     with read_only(url) as db:
@@ -633,7 +637,9 @@ def test_sqlite_counts_from_indexes_not_from_every_row(tmp_path: Path) -> None:
     except the domains (grouped), and the partial index on consent events is used (its
     condition must be repeated word for word)."""
     from isamail import reports
+    from isamail.db.engine import make_engine
 
+    make_engine(f"sqlite:///{tmp_path / 'plan.db'}", create=True).dispose()
     with read_only(f"sqlite:///{tmp_path / 'plan.db'}") as db:
 
         def plan(sql: str, **params: object) -> str:

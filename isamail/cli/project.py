@@ -1,20 +1,15 @@
-"""`isamail init`, `isamail config` and `isamail db`: the project itself."""
+"""`isamail init` and `isamail config`: the project itself (`isamail db` is in cli/db.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from isamail.cli import output
 from isamail.cli.state import project
 from isamail.config import redact_url
-
-if TYPE_CHECKING:
-    pass
-
-db_app = typer.Typer(help="Die Datenbank: Schemastand und Migrationen.", no_args_is_help=True)
 
 
 def init(
@@ -46,27 +41,9 @@ def config(
     output.out.print(t)
 
 
-@db_app.command("status")
-def db_status(ctx: typer.Context) -> None:
-    """Zeigt den Schemastand der Datenbank."""
-    from isamail.db.engine import make_engine, schema_revisions
-
-    engine = make_engine(project(ctx).settings.database_url, migrate=False)
-    current, head = schema_revisions(engine)
-    state = "aktuell" if current == head else "veraltet: isamail db upgrade"
-    output.out.print(f"Schemastand {current or '(leer)'}, neuester {head}: {state}")
-
-
-@db_app.command("upgrade")
-def db_upgrade(ctx: typer.Context) -> None:
-    """Bringt die Datenbank auf den neuesten Schemastand (geschieht sonst beim Öffnen)."""
-    from isamail.db.engine import make_engine, upgrade
-
-    engine = make_engine(project(ctx).settings.database_url, migrate=False)
-    output.say("Datenbank migriert." if upgrade(engine) else "Datenbank ist schon aktuell.")
-
-
 def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(config)
-    app.add_typer(db_app, name="db")
+    from isamail.cli import db
+
+    app.add_typer(db.app, name="db")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 # The newest migration. Every command opens the database and checks its schema; comparing
 # with this constant needs neither Alembic nor the migration scripts (half a second at
@@ -31,3 +32,14 @@ def driver_time(value: datetime | None, *, sqlite: bool) -> Any:
     if value is None or not sqlite:
         return value
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a plain SQLite URL; None for anything else (in memory, URL options)."""
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(prefix):
+            path = url[len(prefix) :]
+            if not path or path == ":memory:" or "?" in path:
+                return None
+            return unquote(path)  # as SQLAlchemy reads the URL
+    return None

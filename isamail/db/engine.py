@@ -1,4 +1,5 @@
-"""Opening the database, migrating it, and the one place that opens write transactions.
+"""Opening the database (its schema checked, never changed on the side), and the one place
+that opens write transactions.
 
 Service functions use ``unit_of_work(engine)`` for a short write transaction
 and ``read_session(engine)`` for queries; helpers take a session and never
@@ -22,26 +23,49 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from isamail.config import redact_url
-from isamail.db import SCHEMA_HEAD, SQLITE_BUSY_TIMEOUT_MS
+from isamail.db import SCHEMA_HEAD, SQLITE_BUSY_TIMEOUT_MS, sqlite_path
+from isamail.db.schema import (
+    MIGRATIONS,
+    known_revisions,
+    missing_database,
+    pending_revisions,
+    schema_problem,
+)
 from isamail.errors import DatabaseError
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 
-
-def make_engine(url: str, *, migrate: bool = True) -> Engine:
-    """An engine for ``url``; brings the schema up to date unless ``migrate`` is false."""
+def make_engine(url: str, *, check_schema: bool = True, create: bool = False) -> Engine:
+    """An engine for ``url``. Nothing here changes an existing schema: a database that is
+    older or newer than this code is refused with one line (``isamail db upgrade`` is the
+    one way forward). ``create`` builds the tables in an empty database (`isamail init`,
+    tests); an in-memory database is always empty and is always built."""
+    path = sqlite_path(url)
+    if check_schema and not create and path is not None and not Path(path).exists():
+        raise missing_database(url)  # rather than leave an empty file behind
     try:
         engine = _create(url)
-        if migrate:
-            upgrade(engine)
+        try:
+            if create or _in_memory(url):
+                create_schema(engine)
+            if check_schema and (problem := schema_problem(url, stored_revision(engine))):
+                raise problem
+        except BaseException:
+            engine.dispose()
+            raise
     except OperationalError as exc:
         raise DatabaseError(
             f"Datenbank {redact_url(url)} lässt sich nicht öffnen: {exc.orig}"
         ) from None
     return engine
+
+
+def _in_memory(url: str) -> bool:
+    return url.startswith("sqlite") and (
+        url.rstrip("/") in ("sqlite:", "sqlite+pysqlite:") or ":memory:" in url
+    )
 
 
 def _create(url: str) -> Engine:
@@ -116,40 +140,40 @@ def _alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def schema_revisions(engine: Engine) -> tuple[str | None, str]:
-    """(the database's revision, the newest this code knows), as Alembic sees them."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(_alembic_config(engine))
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-    head = script.get_current_head()
-    assert head is not None
-    return current, head
+    """(the database's revision, the newest this code knows)."""
+    return stored_revision(engine), SCHEMA_HEAD
 
 
-def upgrade(engine: Engine) -> bool:
-    """Migrates the database to the newest schema; True if anything was done."""
-    if _stored_revision(engine) == SCHEMA_HEAD:
+def create_schema(engine: Engine) -> bool:
+    """Builds every table in an empty database; True if it did. A database that has a
+    schema already is left as it is (old or new: that is `isamail db upgrade`'s)."""
+    if stored_revision(engine) is not None:
         return False
-    from alembic import command
-    from alembic.script import ScriptDirectory
-
-    current, head = schema_revisions(engine)
-    if current == head:
-        return False
-    script = ScriptDirectory.from_config(_alembic_config(engine))
-    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
-        raise DatabaseError(
-            f"Die Datenbank hat den Schemastand {current}, den diese isamail-Version "
-            f"nicht kennt: sie wurde mit einer neueren Version angelegt.",
-            hint="Installieren Sie die neuere isamail-Version.",
-        )
-    command.upgrade(_alembic_config(engine), "head")
+    _migrate(engine)
     return True
 
 
-def _stored_revision(engine: Engine) -> str | None:
+def upgrade(engine: Engine) -> list[str]:
+    """Migrates the database to the newest schema; the revisions applied, oldest first.
+    Only `isamail db upgrade` (and `init`, on an empty database) call this."""
+    current = stored_revision(engine)
+    if current == SCHEMA_HEAD:
+        return []
+    if current is not None and current not in known_revisions():
+        raise schema_problem(str(engine.url), current) or AssertionError(current)
+    steps = pending_revisions(current)
+    _migrate(engine)
+    return steps
+
+
+def _migrate(engine: Engine) -> None:
+    from alembic import command
+
+    command.upgrade(_alembic_config(engine), "head")
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision Alembic stored; None for a database without isamail's tables."""
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None

@@ -7,11 +7,11 @@ hand-written SQL that runs on SQLite and PostgreSQL, and imports neither.
 
 SQL is written once with ``:name`` placeholders (sqlite3's named style) and translated
 to psycopg's ``%(name)s``. Before the first query the schema revision is compared with
-SCHEMA_HEAD, as ``make_engine`` does; a database that is older (or empty) goes through
-``make_engine`` once, which migrates it (or refuses a newer one), so that `report`
-behaves as before on old databases. Failures become the same one-line DatabaseError
-messages the engine gives. Everything runs in one read-only transaction, so that the
-numbers of one report add up even while a send is running.
+SCHEMA_HEAD, as ``make_engine`` does: an older or empty database gets the line naming
+`isamail db upgrade`, a newer one is refused (``db/schema.py``); nothing is migrated
+here. Failures become the same one-line DatabaseError messages the engine gives.
+Everything runs in one read-only transaction, so that the numbers of one report add up
+even while a send is running.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from isamail.config import redact_url
-from isamail.db import SCHEMA_HEAD, SQLITE_BUSY_TIMEOUT_MS, driver_time
+from isamail.db import SCHEMA_HEAD, SQLITE_BUSY_TIMEOUT_MS, driver_time, sqlite_path
+from isamail.db.schema import missing_database, schema_problem
 from isamail.errors import DatabaseError
 
 Params = Mapping[str, Any]
@@ -200,30 +201,17 @@ def open_read_only(url: str) -> ReadOnlyDatabase:
     if current == SCHEMA_HEAD:
         return db
     db.close()
-    # imported here: only a database that needs migrating pays for SQLAlchemy and Alembic
-    from isamail.db.engine import make_engine
-
-    make_engine(url).dispose()  # migrates, or refuses a schema newer than this code
-    return _open(url)
+    problem = schema_problem(url, current)
+    assert problem is not None
+    raise problem
 
 
 def _open(url: str) -> ReadOnlyDatabase:
-    if (path := _sqlite_path(url)) is not None:
+    if (path := sqlite_path(url)) is not None:
         return _open_sqlite(url, path)
     if (conninfo := _postgresql_conninfo(url)) is not None:
         return _open_postgresql(url, conninfo)
     return _open_through_sqlalchemy(url)
-
-
-def _sqlite_path(url: str) -> str | None:
-    """The file of a plain SQLite URL; None for anything else (in memory, URL options)."""
-    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
-        if url.startswith(prefix):
-            path = url[len(prefix) :]
-            if not path or path == ":memory:" or "?" in path:
-                return None
-            return unquote(path)  # as SQLAlchemy reads the URL
-    return None
 
 
 def _postgresql_conninfo(url: str) -> str | None:
@@ -238,9 +226,16 @@ def _cannot_open(url: str, exc: Exception) -> DatabaseError:
 
 
 def _open_sqlite(url: str, path: str) -> ReadOnlyDatabase:
+    if not Path(path).exists():
+        raise missing_database(url)
     try:
-        # a missing file is created empty, as the engine would, and then migrated
-        conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # never creates the file (mode=rw): a missing database is the line above
+        conn = sqlite3.connect(
+            f"{Path(path).absolute().as_uri()}?mode=rw",
+            uri=True,
+            timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+        )
     except sqlite3.Error as exc:
         raise _cannot_open(url, exc) from None
     try:

@@ -42,7 +42,7 @@ def create_app(project: Project, *, background: bool = True, max_body: int = MAX
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        project.engine  # noqa: B018 - open and migrate the database before the first request
+        project.engine  # noqa: B018 - open (and check) the database before the first request
         if worker is not None:
             worker.start()
             worker.wake()  # send what a previous run left queued
