@@ -116,6 +116,17 @@ def _http_token_url(v: str) -> str | None:
     return _http_url(v) if v else None
 
 
+def _imap_url(v: str) -> str | None:
+    if not v:
+        return None
+    parts = urlsplit(v)
+    if parts.scheme != "imaps":
+        return "muss mit imaps:// beginnen (nur TLS)"
+    if not parts.hostname or parts.username is None or parts.password is None:
+        return "braucht Benutzer, Passwort und Server: imaps://BENUTZER:PASSWORT@SERVER/ORDNER"
+    return None
+
+
 def _language(v: str) -> str | None:
     return None if v in ("de", "en", "zh") else "muss de, en oder zh sein"
 
@@ -322,6 +333,41 @@ SETTINGS: tuple[Setting, ...] = (
         check=_positive,
     ),
     Setting("bounces.soft_days", int, 7, "…and over more than this many days", check=_not_negative),
+    Setting(
+        "bounces.spike_share",
+        float,
+        0.05,
+        "a run that removes more than this share of a list's members is reported loudly",
+        check=_not_negative,
+    ),
+    Setting(
+        "bounces.spike_count",
+        int,
+        50,
+        "…or more than this many addresses of one list",
+        check=_not_negative,
+    ),
+    Setting(
+        "bounces.imap_url",
+        str,
+        "",
+        "bounce mailbox imaps://user:pass@host/FOLDER[?processed=DONE]; serve reads it",
+        secret=True,
+        check=_imap_url,
+    ),
+    Setting(
+        "bounces.maildir",
+        str,
+        "",
+        "bounce mailbox as a Maildir folder (relative: inside the project); serve reads it",
+    ),
+    Setting(
+        "bounces.interval",
+        float,
+        300.0,
+        "seconds between two reads of the configured bounce mailbox",
+        check=_positive,
+    ),
     Setting("bounces.max_bounce_rate", float, 0.02, "report warns above this bounce rate"),
     Setting("bounces.max_complaint_rate", float, 0.003, "report warns above this complaint rate"),
     Setting(
@@ -414,7 +460,7 @@ class Settings:
 def redact(setting: Setting, value: Any) -> str:
     if not setting.secret or not value:
         return str(value)
-    if setting.key == "smtp_url":
+    if setting.key in ("smtp_url", "bounces.imap_url"):
         return redact_url(str(value))
     return "********"
 

@@ -51,9 +51,9 @@ def test_maildir_reads_new_and_cur(tmp_path: Path) -> None:
     cur_key = box.add(seen)
     box.close()
     mails = {m.key: m for m in read_maildir(tmp_path / "Maildir")}
-    assert set(mails) == {f"maildir:{new_key}", f"maildir:{cur_key}"}
-    assert classify(mails[f"maildir:{cur_key}"].raw).kind is BounceKind.COMPLAINT
-    assert classify(mails[f"maildir:{new_key}"].raw).kind is BounceKind.HARD
+    assert set(mails) == {f"maildir:new/{new_key}", f"maildir:cur/{cur_key}:2,S"}
+    assert classify(mails[f"maildir:cur/{cur_key}:2,S"].raw).kind is BounceKind.COMPLAINT
+    assert classify(mails[f"maildir:new/{new_key}"].raw).kind is BounceKind.HARD
 
 
 def test_missing_mailboxes_are_user_errors(tmp_path: Path) -> None:

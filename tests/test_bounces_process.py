@@ -11,165 +11,46 @@ from __future__ import annotations
 import collections
 import json
 import mailbox
-from datetime import timedelta
-from email.message import EmailMessage, Message
+from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlmodel import col
 
-from isamail.audience.lists import create_list
-from isamail.audience.subscribers import add_subscriber
 from isamail.bounces.classify import BounceKind, classify
-from isamail.bounces.mailbox import ReturnedMail, read_maildir
-from isamail.bounces.process import Action, process_mailbox, verp_local
+from isamail.bounces.mailbox import read_maildir
+from isamail.bounces.process import Action, process_mailbox
 from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
     Bounce,
     ConsentEvent,
     Delivery,
-    Edition,
     MailingList,
-    Subscriber,
     Subscription,
     Suppression,
-    utcnow,
 )
-from isamail.tokens import bounce_token, unsubscribe_token
+from isamail.tokens import unsubscribe_token
+from tests.bounces_helpers import (
+    DOMAIN,
+    delivery_id,
+    delivery_of,
+    dsn,
+    edition,
+    mails,
+    message_id,
+    nonce_of,
+    people,
+    statuses,
+    suppressions,
+    verp,
+    with_token,
+)
 from tests.conftest import DATA, Cli
 
 CORPUS = DATA / "bounces"
 SAMPLES = sorted((CORPUS / "bounces").glob("*.eml"))
 NOT_BOUNCES = sorted((CORPUS / "not-bounces").glob("*.eml"))
-
-
-# --- a small world: lists, subscribers, editions, deliveries ------------------------------
-
-
-def people(project: Project, emails: list[str], lists: tuple[str, ...] = ("isa",)) -> None:
-    for name in lists:
-        create_list(project.engine, name)
-        for email in emails:
-            add_subscriber(project.engine, email, name, confirmed=True)
-
-
-def edition(project: Project, issue: str, *, days_ago: float = 0) -> int:
-    sent = utcnow() - timedelta(days=days_ago)
-    with unit_of_work(project.engine) as session:
-        row = Edition(
-            issue=issue,
-            title=issue,
-            subject=issue,
-            html="<p>x</p>",
-            text="x",
-            source_hash="h",
-            nonce=f"{abs(hash(issue)) % 16**12:012x}",
-            created_at=sent,
-        )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        rows = session.execute(
-            select(Subscription.subscriber_id, Subscription.id, Subscription.list_id)  # type: ignore[call-overload]
-        ).all()
-        seen: set[int] = set()
-        for subscriber_id, subscription_id, list_id in rows:
-            if subscriber_id in seen:
-                continue
-            seen.add(subscriber_id)
-            session.execute(
-                insert(Delivery).values(
-                    edition_id=row.id,
-                    subscriber_id=subscriber_id,
-                    subscription_id=subscription_id,
-                    list_id=list_id,
-                    status="sent",
-                    attempts=1,
-                    last_code=250,
-                    last_reply="2.0.0 OK",
-                    sent_at=sent,
-                    created_at=sent,
-                    updated_at=sent,
-                )
-            )
-        return row.id
-
-
-def delivery_of(engine: Engine, email: str, edition_id: int) -> Delivery:
-    with read_session(engine) as session:
-        found = session.execute(
-            select(Delivery)
-            .join(Subscriber, col(Subscriber.id) == Delivery.subscriber_id)
-            .where(Subscriber.email_key == email.lower(), Delivery.edition_id == edition_id)
-        ).scalar_one()
-        assert isinstance(found, Delivery)
-        return found
-
-
-def statuses(engine: Engine, email: str) -> set[str]:
-    with read_session(engine) as session:
-        return set(
-            session.execute(
-                select(Subscription.status)  # type: ignore[call-overload]
-                .join(Subscriber, col(Subscriber.id) == Subscription.subscriber_id)
-                .where(Subscriber.email_key == email.lower())
-            ).scalars()
-        )
-
-
-def suppressions(engine: Engine, email: str) -> set[tuple[int | None, str]]:
-    from isamail.audience.addresses import address_hash
-
-    with read_session(engine) as session:
-        return {
-            (s.list_id, s.reason)
-            for s in session.execute(
-                select(Suppression).where(Suppression.email_hash == address_hash(email))
-            ).scalars()
-        }
-
-
-def verp(project: Project, delivery_id: int | None, secret: str | None = None) -> str:
-    """The envelope sender `send` uses for that delivery."""
-    token = bounce_token(secret or project.settings.secret_key, delivery_id or 0)
-    return f"{verp_local(project.settings)}+{token}@isa-portal.de"
-
-
-def with_token(raw: bytes, project: Project, delivery_id: int | None) -> bytes:
-    """The sample as our bounce mailbox receives it: the MDA adds Delivered-To."""
-    header = f"Delivered-To: {verp(project, delivery_id)}\n"
-    if raw.startswith(b"From "):  # an mbox "From " line must stay first
-        first, _, rest = raw.partition(b"\n")
-        return first + b"\n" + header.encode() + rest
-    return header.encode() + raw
-
-
-def mails(*raws: bytes) -> list[ReturnedMail]:
-    return [ReturnedMail(f"test:{i}", raw) for i, raw in enumerate(raws)]
-
-
-def dsn(to: str, recipient: str, status: str, diagnostic: str, action: str = "failed") -> bytes:
-    """An RFC 3464 report built with the email package, as Postfix sends one."""
-    outer = EmailMessage()
-    outer["From"] = "MAILER-DAEMON@mx.stadt.example (Mail Delivery System)"
-    outer["To"] = to
-    outer["Subject"] = "Undelivered Mail Returned to Sender"
-    outer.set_content("Ihre Nachricht konnte nicht zugestellt werden.\n")
-    outer.make_mixed()
-    outer.replace_header("Content-Type", 'multipart/report; report-type="delivery-status"')
-    per_message, per_recipient = Message(), Message()
-    per_message["Reporting-MTA"] = "dns; mx.stadt.example"
-    per_recipient["Final-Recipient"] = f"rfc822; {recipient}"
-    per_recipient["Action"] = action
-    per_recipient["Status"] = status
-    per_recipient["Diagnostic-Code"] = f"smtp; {diagnostic}"
-    part = Message()
-    part["Content-Type"] = "message/delivery-status"
-    part.set_payload([per_message, per_recipient])
-    outer.attach(part)
-    return outer.as_bytes()
 
 
 # --- the corpus ---------------------------------------------------------------------------
@@ -201,34 +82,29 @@ def test_hard_bounces_attributed_by_token_bounce_the_delivery_and_suppress(
     assert kinds["bounced"] == 2 * len(emails)  # one per list left
 
 
-def test_every_arf_complaint_unsubscribes_from_all_lists(project: Project) -> None:
+def test_every_arf_complaint_unsubscribes_the_proven_recipient(project: Project) -> None:
+    """The corpus' ARF reports, each about a copy of ours: the returned Message-ID made
+    ours where the report embeds one, the token added where it embeds none. The person
+    acted on is the one the proof names, whatever address the report shows."""
     samples = [p for p in SAMPLES if p.name.startswith("arf-")]
-    reports = {p.name: classify(p.read_bytes()) for p in samples}
     complaints = [p for p in samples if b"auth-failure" not in p.read_bytes()]
     assert len(complaints) >= 12
     emails = [f"leser{i}@stadt.example" for i in range(len(complaints))]
     people(project, emails, ("isa", "presse"))
     edition_id = edition(project, "2021-08")
-    with read_session(project.engine) as session:
-        nonce = session.get(Edition, edition_id).nonce  # type: ignore[union-attr]
     raws, how = [], collections.Counter[str]()
     for path, email in zip(complaints, emails, strict=True):
-        raw, report = path.read_bytes(), reports[path.name]
-        delivery_id = delivery_of(project.engine, email, edition_id).id
-        if report.recipients:  # the complainant named: swap in our subscriber's address
-            for r in report.recipients:
-                raw = raw.replace(r.address.encode(), email.encode())
-            how["address"] += 1
-        elif report.original_message_id:  # only the returned Message-ID: make it ours
-            ours = f"<{nonce}.{delivery_id}@isa-portal.de>"
+        raw, report = path.read_bytes(), classify(path.read_bytes())
+        delivery = delivery_id(project.engine, email, edition_id)
+        if report.original_message_id:  # the returned Message-ID: make it ours
+            ours = message_id(project, edition_id, delivery)
             raw = raw.replace(report.original_message_id.strip("<>").encode(), ours[1:-1].encode())
             how["message_id"] += 1
         else:
-            raw = with_token(raw, project, delivery_id)
+            raw = with_token(raw, project, delivery)
             how["token"] += 1
         raws.append(raw)
     outcomes = process_mailbox(project.engine, project.settings, mails(*raws)).outcomes
-    print("\ncomplaint samples attributed by:", dict(how))
     for outcome, email, path in zip(outcomes, emails, complaints, strict=True):
         assert outcome.kind == "complaint", path.name
         assert outcome.action is Action.UNSUBSCRIBED, path.name
@@ -236,7 +112,7 @@ def test_every_arf_complaint_unsubscribes_from_all_lists(project: Project) -> No
         assert statuses(project.engine, email) == {"unsubscribed"}, path.name
         assert suppressions(project.engine, email) == {(None, "complaint")}, path.name
         assert delivery_of(project.engine, email, edition_id).bounce_kind == "complaint"
-    assert how["address"] and how["message_id"] and how["token"]
+    assert how["message_id"] and how["token"]
 
 
 def test_dmarc_auth_failure_reports_are_operator_alerts(project: Project) -> None:
@@ -277,41 +153,54 @@ def test_auto_replies_and_non_bounces_change_nothing(project: Project) -> None:
 # --- attribution without a token, policy, mailto ------------------------------------------
 
 
-def test_attribution_by_message_id_and_by_address(project: Project) -> None:
+def test_attribution_by_message_id_never_by_address(project: Project) -> None:
     people(project, ["a@stadt.example", "b@stadt.example"])
     first = edition(project, "2021-01", days_ago=30)
-    second = edition(project, "2021-02")
-    with read_session(project.engine) as session:
-        nonce = session.get(Edition, first).nonce  # type: ignore[union-attr]
-    a_first = delivery_of(project.engine, "a@stadt.example", first).id
-    by_id = dsn("info@isa-portal.de", "a@stadt.example", "5.1.1", "550 5.1.1 user unknown")
+    edition(project, "2021-02")
+    a_first = delivery_id(project.engine, "a@stadt.example", first)
+    b_first = delivery_id(project.engine, "b@stadt.example", first)
+    by_id = dsn(f"info@{DOMAIN}", "a@stadt.example", "5.1.1", "550 5.1.1 user unknown")
     by_id = by_id.replace(
-        b"Ihre Nachricht", f"Message-ID: <{nonce}.{a_first}@isa-portal.de>\n\nIhre".encode()
+        b"Ihre Nachricht", f"Message-ID: {message_id(project, first, a_first)}\n\nIhre".encode()
     )
-    by_address = dsn("info@isa-portal.de", "b@stadt.example", "5.1.1", "550 5.1.1 unknown")
-    outcomes = process_mailbox(project.engine, project.settings, mails(by_id, by_address)).outcomes
-    assert [(o.attributed_by, o.issue) for o in outcomes] == [
-        ("message_id", "2021-01"),
-        ("address", "2021-02"),  # the most recent delivery to that address
+    by_address = dsn(f"info@{DOMAIN}", "b@stadt.example", "5.1.1", "550 5.1.1 unknown")
+    # the Message-IDs of the first versions: nonce and delivery id, guessable
+    nonce = nonce_of(project, first)
+    old_form = dsn(f"info@{DOMAIN}", "b@stadt.example", "5.1.1", "550 5.1.1 unknown").replace(
+        b"Ihre Nachricht", f"Message-ID: <{nonce}.{b_first}@{DOMAIN}>\n\nIhre".encode()
+    )
+    report = process_mailbox(project.engine, project.settings, mails(by_id, by_address, old_form))
+    assert [(o.action, o.attributed_by, o.issue) for o in report.outcomes] == [
+        (Action.SUPPRESSED, "message_id", "2021-01"),
+        (Action.UNATTRIBUTED, None, None),
+        (Action.UNATTRIBUTED, None, None),
     ]
+    named = [o.named for o in report.outcomes]
+    assert named == [("a@stadt.example",), ("b@stadt.example",), ("b@stadt.example",)]
     assert delivery_of(project.engine, "a@stadt.example", first).status == "bounced"
-    assert delivery_of(project.engine, "b@stadt.example", second).status == "bounced"
-    assert delivery_of(project.engine, "b@stadt.example", first).status == "sent"
+    assert statuses(project.engine, "b@stadt.example") == {"confirmed"}
+    assert suppressions(project.engine, "b@stadt.example") == set()
+    with read_session(project.engine) as session:
+        open_rows = session.execute(
+            select(Bounce.addresses).where(Bounce.review == "open").order_by(col(Bounce.id))  # type: ignore[call-overload]
+        ).scalars()
+        assert list(open_rows) == ["b@stadt.example", "b@stadt.example"]
 
 
 def test_forged_token_and_foreign_message_id_attribute_nothing(project: Project) -> None:
     people(project, ["a@stadt.example"])
     edition_id = edition(project, "2021-03")
-    delivery_id = delivery_of(project.engine, "a@stadt.example", edition_id).id
+    delivery = delivery_id(project.engine, "a@stadt.example", edition_id)
     forged = dsn(
-        verp(project, delivery_id, "another-secret"),
-        "nobody@elsewhere.example",
+        verp(project, delivery, "another-secret"),
+        "a@stadt.example",
         "5.1.1",
         "550 5.1.1 user unknown",
     )
     outcome = process_mailbox(project.engine, project.settings, mails(forged)).outcomes[0]
     assert outcome.action is Action.UNATTRIBUTED
     assert delivery_of(project.engine, "a@stadt.example", edition_id).status == "sent"
+    assert statuses(project.engine, "a@stadt.example") == {"confirmed"}
 
 
 def test_policy_refusal_bounces_the_delivery_but_keeps_the_subscriber(
@@ -473,19 +362,20 @@ def test_source_must_be_exactly_one(cli: Cli, tmp_path: Path) -> None:
     assert both.exit_code == 1
 
 
-@pytest.mark.parametrize("name", ["arf-01.eml"])
-def test_mbox_reader_feeds_the_processor(project: Project, tmp_path: Path, name: str) -> None:
-    people(project, ["redacted@example.net"])
-    edition(project, "2023-02")
+def test_mbox_reader_feeds_the_processor(project: Project, tmp_path: Path) -> None:
+    people(project, ["leser@stadt.example"])
+    edition_id = edition(project, "2023-02")
     path = tmp_path / "returned.mbox"
     box = mailbox.mbox(path)
-    box.add((CORPUS / "bounces" / name).read_bytes())
+    raw = (CORPUS / "bounces" / "arf-01.eml").read_bytes()
+    box.add(
+        with_token(raw, project, delivery_id(project.engine, "leser@stadt.example", edition_id))
+    )
     box.close()
     result = Cli(project.directory)("bounces", "process", "--mbox", str(path))
     assert result.exit_code == 0, result.output
-    assert statuses(project.engine, "redacted@example.net") == {"unsubscribed"}
-    with read_session(project.engine) as session:
-        session.execute(update(Delivery).values(status="sent"))
+    assert statuses(project.engine, "leser@stadt.example") == {"unsubscribed"}
+    assert "leser@stadt.example" in result.stdout
 
 
 # --- Amazon SES notifications -------------------------------------------------------------
@@ -502,12 +392,11 @@ def ses_mail(notification: dict[str, object]) -> bytes:
 
 
 def test_amazon_ses_notifications(project: Project) -> None:
-    emails = [f"{name}@stadt.example" for name in ("token", "msgid", "klage", "voll", "dmarc")]
+    names = ("token", "msgid", "klage", "voll", "dmarc", "fremd")
+    emails = [f"{name}@stadt.example" for name in names]
     people(project, emails, ("isa", "presse"))
     edition_id = edition(project, "2024-06")
-    ids = {e: delivery_of(project.engine, e, edition_id).id for e in emails}
-    with read_session(project.engine) as session:
-        nonce = session.get(Edition, edition_id).nonce  # type: ignore[union-attr]
+    ids = {e: delivery_id(project.engine, e, edition_id) for e in emails}
     corpus = CORPUS / "bounces"
     foreign = b'"source":"kijitora@neko.example.org"'
 
@@ -524,15 +413,22 @@ def test_amazon_ses_notifications(project: Project) -> None:
                 "bouncedRecipients": [{"emailAddress": "alias@elsewhere.example"}],
             },
             "mail": {
-                "source": "info@isa-portal.de",
+                "source": f"info@{DOMAIN}",
                 "messageId": "0100018c-ses-000000",
-                "commonHeaders": {"messageId": f"<{nonce}.{ids[emails[1]]}@isa-portal.de>"},
+                "commonHeaders": {"messageId": message_id(project, edition_id, ids[emails[1]])},
             },
         }
     )
-    # the corpus' complaint, about one of our subscribers: attributed by the address
-    by_address = (corpus / "lhost-amazonses-11.eml").read_bytes()
-    by_address = by_address.replace(b"complaint@simulator.amazonses.com", emails[2].encode())
+    # the corpus' complaint names SES' own message id, which SES gave in its DATA reply
+    by_relay_id = (corpus / "lhost-amazonses-11.eml").read_bytes()
+    ses_id = "01010158992bd11e-d46429af-0ec9-4aaf-8503-6f7ca5832ca2-000000"
+    assert ses_id.encode() in by_relay_id
+    with unit_of_work(project.engine) as session:
+        session.execute(
+            update(Delivery)
+            .where(col(Delivery.id) == ids[emails[2]])
+            .values(last_reply=f"Ok {ses_id}")
+        )
     soft = ses_mail(
         {
             "notificationType": "Bounce",
@@ -541,7 +437,7 @@ def test_amazon_ses_notifications(project: Project) -> None:
                 "bounceSubType": "MailboxFull",
                 "bouncedRecipients": [{"emailAddress": emails[3], "status": "4.2.2"}],
             },
-            "mail": {"source": "info@isa-portal.de"},
+            "mail": {"source": verp(project, ids[emails[3]])},
         }
     )
     auth_failure = ses_mail(
@@ -551,20 +447,29 @@ def test_amazon_ses_notifications(project: Project) -> None:
                 "complainedRecipients": [{"emailAddress": emails[4]}],
                 "complaintFeedbackType": "auth-failure",
             },
-            "mail": {"source": "info@isa-portal.de"},
+            "mail": {"source": verp(project, ids[emails[4]])},
+        }
+    )
+    # a complaint that only names an address proves nothing
+    unproven = ses_mail(
+        {
+            "notificationType": "Complaint",
+            "complaint": {"complainedRecipients": [{"emailAddress": emails[5]}]},
+            "mail": {"source": f"info@{DOMAIN}", "messageId": "0100018c-guess-000000"},
         }
     )
     report = process_mailbox(
         project.engine,
         project.settings,
-        mails(by_token, by_message_id, by_address, soft, auth_failure),
+        mails(by_token, by_message_id, by_relay_id, soft, auth_failure, unproven),
     )
     assert [(o.kind, o.action, o.attributed_by, o.email) for o in report.outcomes] == [
         ("hard", Action.SUPPRESSED, "token", emails[0]),
         ("hard", Action.SUPPRESSED, "message_id", emails[1]),
-        ("complaint", Action.UNSUBSCRIBED, "address", emails[2]),
-        ("soft", Action.COUNTED, "address", emails[3]),
-        ("policy", Action.REPORTED, "address", emails[4]),
+        ("complaint", Action.UNSUBSCRIBED, "relay_id", emails[2]),
+        ("soft", Action.COUNTED, "token", emails[3]),
+        ("policy", Action.REPORTED, "token", emails[4]),
+        ("complaint", Action.UNATTRIBUTED, None, None),
     ]
     expected = [
         ({"bounced"}, {(None, "bounced")}, ("bounced", "hard")),
@@ -572,6 +477,7 @@ def test_amazon_ses_notifications(project: Project) -> None:
         ({"unsubscribed"}, {(None, "complaint")}, ("sent", "complaint")),
         ({"confirmed"}, set(), ("sent", "soft")),
         ({"confirmed"}, set(), ("sent", None)),  # about our DMARC setup, not the delivery
+        ({"confirmed"}, set(), ("sent", None)),
     ]
     for email, (subscriptions, suppressed, delivery) in zip(emails, expected, strict=True):
         row = delivery_of(project.engine, email, edition_id)
@@ -579,3 +485,4 @@ def test_amazon_ses_notifications(project: Project) -> None:
         assert suppressions(project.engine, email) == suppressed, email
         assert (row.status, row.bounce_kind) == delivery, email
     assert len(report.policy_alerts) == 1
+    assert report.outcomes[-1].named == (emails[5],) and report.outcomes[-1].review

@@ -60,18 +60,36 @@ def require_subscriber(session: Session, email: str) -> Subscriber:
     return found
 
 
+# The weight of a suppression's reason: a weaker reason never replaces a stronger one, and
+# of an address's rows (one for every list, some for single lists) the strongest counts. A
+# complaint outweighs an earlier unsubscribe, so that nothing but staff can lift it.
+SUPPRESSION_STRENGTH = {
+    SuppressionReason.UNSUBSCRIBED: 1,
+    SuppressionReason.BOUNCED: 2,
+    SuppressionReason.FORGOTTEN: 3,
+    SuppressionReason.COMPLAINT: 4,
+    SuppressionReason.BLOCKLISTED: 5,
+}
+
+
+def _strength(reason: str) -> int:
+    return SUPPRESSION_STRENGTH.get(reason, 0)  # type: ignore[call-overload]
+
+
 def suppression_for(session: Session, email_hash: str, list_id: int | None) -> str | None:
-    """The reason ``email_hash`` must not be mailed on that list, or None."""
+    """The strongest reason ``email_hash`` must not be mailed on that list, or None."""
     scope = or_(col(Suppression.list_id).is_(None), col(Suppression.list_id) == list_id)
-    row = session.exec(
+    reasons = session.exec(
         select(Suppression.reason).where(Suppression.email_hash == email_hash, scope)
-    ).first()
-    return row
+    ).all()
+    return max(reasons, key=_strength, default=None)
 
 
 def suppress(
     session: Session, email: str, reason: SuppressionReason, list_id: int | None = None
 ) -> None:
+    """Suppresses the address (on one list, or on all for None); an existing row keeps
+    the stronger of its reason and ``reason``."""
     email_hash = address_hash(email)
     exists = session.exec(
         select(Suppression).where(
@@ -80,6 +98,8 @@ def suppress(
     ).first()
     if exists is None:
         session.add(Suppression(email_hash=email_hash, list_id=list_id, reason=reason))
+    elif _strength(reason) > _strength(exists.reason):
+        exists.reason = reason
 
 
 def lift_suppression(session: Session, email: str, list_id: int) -> None:

@@ -85,6 +85,8 @@ from typing import Any
 
 from flufl.bounce import all_failures
 
+from isamail.bounces.evidence import Evidence, find_evidence, ses_evidence
+
 
 class BounceKind(StrEnum):
     HARD = "hard"
@@ -108,10 +110,17 @@ class FailedRecipient:
 class BounceReport:
     kind: BounceKind
     recipients: tuple[FailedRecipient, ...]
-    token: str | None
-    original_message_id: str | None
+    evidence: Evidence  # what could prove which mail it is about (verified elsewhere)
     reporter: str
     summary: str
+
+    @property
+    def token(self) -> str | None:
+        return self.evidence.tokens[0] if self.evidence.tokens else None
+
+    @property
+    def original_message_id(self) -> str | None:
+        return self.evidence.message_ids[0] if self.evidence.message_ids else None
 
 
 # Severity among recipients of one message; complaint etc. never mix with these.
@@ -208,27 +217,30 @@ def classify(raw: bytes, *, verp_local: str = "bounces") -> BounceReport:
     """Classify one returned message; see the module docstring for the rules."""
     msg = message_from_bytes(raw, policy=compat32)
     original = _original_headers(msg)
-    token = _find_token(msg, original, raw, verp_local)
-    message_id = _original_message_id(msg, original)
+    text = _human_text(msg)
+    evidence = find_evidence(
+        ((key, _clean(value)) for key, value in msg.raw_items()),
+        original,
+        _original_text(msg),
+        text,
+        verp_local,
+    )
     sender = _header(msg, "From")
 
     def report(
         kind: BounceKind, recipients: Iterable[FailedRecipient], reporter: str
     ) -> BounceReport:
         found = tuple(recipients)
-        return BounceReport(
-            kind, found, token, message_id, reporter or sender, _summary(kind, found)
-        )
+        return BounceReport(kind, found, evidence, reporter or sender, _summary(kind, found))
 
     ses = _ses_notification(msg)
     if ses is not None:
-        return _ses_report(ses, token, message_id, verp_local)
+        return _ses_report(ses, evidence, verp_local)
 
     complaint = _complaint(msg, original)
     if complaint is not None:
         return report(BounceKind.COMPLAINT, complaint, sender)
 
-    text = _human_text(msg)
     fields = _delivery_status_fields(msg, text)
     reporter = _reporting_mta(fields)
     recipients = _merge(_dsn_recipients(fields))
@@ -346,60 +358,26 @@ def _original_headers(msg: Message) -> Message | None:
     return None
 
 
-# --- attribution ----------------------------------------------------------------------------
-
-_TOKEN_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To", "Cc")
-_ORIGINAL_TOKEN_HEADERS = ("Return-Path", "Sender", "Errors-To", "From")
-
-
-def _token_pattern(verp_local: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"(?<![\w.+-])(?i:{re.escape(verp_local)})\+([A-Za-z0-9_-]+)@[\w-]+(?:\.[\w-]+)+"
-    )
-
-
-def _find_token(msg: Message, original: Message | None, raw: bytes, verp_local: str) -> str | None:
-    """Our VERP token, searched in the most trustworthy places first.
-
-    The bounce goes to our envelope sender, so its envelope headers name it; failing that,
-    the returned original's Return-Path; failing that, the raw message (text bounces quote
-    the original's headers as plain text).
-    """
-    pattern = _token_pattern(verp_local)
-    places: list[str] = []
-    for name in _TOKEN_HEADERS:
-        places.extend(_headers(msg, name))
-    if original is not None:
-        for name in _ORIGINAL_TOKEN_HEADERS:
-            places.extend(_headers(original, name))
-    places.append(raw.decode("utf-8", "replace"))
-    for place in places:
-        found = pattern.search(place)
-        if found:
-            return found.group(1)
-    return None
-
+# --- addresses ------------------------------------------------------------------------------
 
 _MESSAGE_ID = re.compile(r"^\s*message-id\s*:\s*(<[^>\s]+>)", re.IGNORECASE | re.MULTILINE)
 _ANGLE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
 
 
-def _original_message_id(msg: Message, original: Message | None) -> str | None:
-    if original is not None:
-        value = _header(original, "Message-ID")
-        found = _ANGLE_ID.search(value)
-        if found:
-            return found.group(0)
-        if "@" in value and " " not in value:
-            return f"<{value}>"  # some MTAs drop the angle brackets
-    quoted = _MESSAGE_ID.search(_human_text(msg))
-    if quoted:
-        return quoted.group(1)
-    for name in ("In-Reply-To", "References"):
-        ids = _ANGLE_ID.findall(_header(msg, name))
-        if ids:
-            return ids[-1]
-    return None
+def _original_text(msg: Message) -> str:
+    """The decoded text of the returned original's body, where its links are."""
+    texts: list[str] = []
+    for part in msg.walk():
+        if part.get_content_type() != "message/rfc822":
+            continue
+        inner = part.get_payload()
+        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+            texts += [
+                _part_text(leaf)
+                for leaf in inner[0].walk()
+                if leaf.get_content_maintype() == "text"
+            ]
+    return "\n".join(texts)
 
 
 def _addresses_in(values: Iterable[str]) -> set[str]:
@@ -520,14 +498,9 @@ def _ses_notification(msg: Message) -> dict[str, Any] | None:
     return found if isinstance(kind, str) else None
 
 
-def _ses_report(
-    notification: dict[str, Any], token: str | None, message_id: str | None, verp_local: str
-) -> BounceReport:
+def _ses_report(notification: dict[str, Any], found: Evidence, verp_local: str) -> BounceReport:
     mail = _dict(notification.get("mail"))
-    source = mail.get("source")
-    if isinstance(source, str):
-        token = _first_token(source, verp_local) or token
-    message_id = _ses_message_id(mail) or message_id
+    evidence = ses_evidence(mail, _ses_message_ids(mail), verp_local).merged(found)
     event = str(notification.get("notificationType") or notification.get("eventType"))
     recipients: list[FailedRecipient] = []
     reporter = "Amazon SES"
@@ -560,8 +533,8 @@ def _ses_report(
                     recipients.extend(_complainants(address, f"Feedback-Type: {feedback}"))
     else:  # Delivery, and event publishing's Send, Open, Click, DeliveryDelay …
         kind = BounceKind.NOT_BOUNCE
-    found = tuple(_merge(recipients)) if kind in _SEVERITY else tuple(recipients)
-    return BounceReport(kind, found, token, message_id, reporter, _summary(kind, found))
+    named = tuple(_merge(recipients)) if kind in _SEVERITY else tuple(recipients)
+    return BounceReport(kind, named, evidence, reporter, _summary(kind, named))
 
 
 def _dict(value: object) -> dict[str, Any]:
@@ -579,12 +552,7 @@ def _ses_address(value: object) -> str | None:
     return found.group(0) if found else None
 
 
-def _first_token(value: str, verp_local: str) -> str | None:
-    found = _token_pattern(verp_local).search(value)
-    return found.group(1) if found else None
-
-
-def _ses_message_id(mail: dict[str, Any]) -> str | None:
+def _ses_message_ids(mail: dict[str, Any]) -> list[str]:
     """The Message-ID header we sent, as SES reports it among the original headers."""
     values = [_dict(mail.get("commonHeaders")).get("messageId")]
     values += [
@@ -592,11 +560,12 @@ def _ses_message_id(mail: dict[str, Any]) -> str | None:
         for h in _dicts(mail.get("headers"))
         if str(h.get("name")).lower() == "message-id"
     ]
+    found = []
     for value in values:
         if isinstance(value, str) and "@" in value:
-            found = _ANGLE_ID.search(value)
-            return found.group(0) if found else f"<{value.strip()}>"
-    return None
+            angle = _ANGLE_ID.search(value)
+            found.append(angle.group(0) if angle else f"<{value.strip()}>")
+    return found
 
 
 # --- RFC 3464 -------------------------------------------------------------------------------

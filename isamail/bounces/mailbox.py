@@ -1,9 +1,10 @@
 """Reading returned mail from an mbox file, a Maildir, or an IMAP folder.
 
 Each reader yields ``ReturnedMail(key, raw)``; ``key`` names the message within its
-mailbox (mbox position, Maildir file name, IMAP UID), and the caller stores a hash of raw
-to process every message once. Readers never change or delete what they read,
-except ``ImapMailbox.mark_processed``, which the caller invokes after recording a message.
+mailbox (mbox position, Maildir file, IMAP UID), and the caller stores a digest of it to
+process every message once. Readers never change or delete what they read, except
+``mark_processed`` of a Maildir or an IMAP folder, which the caller invokes after
+recording a message it has dealt with (not for a reader's reply, which stays unread).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import contextlib
 import imaplib
 import mailbox
+import os
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,16 +44,50 @@ def read_mbox(path: Path) -> Iterator[ReturnedMail]:
         raise IsamailError(f"Postfach-Datei {path} kann nicht gelesen werden: {err}") from err
 
 
+class MaildirBox:
+    """A Maildir folder: messages in new/ and cur/, keyed ``maildir:SUBDIR/FILENAME``.
+
+    ``mark_processed`` does what a mail client does with a message it has shown: moves
+    it from new/ to cur/ and adds the seen flag (``:2,S``). A message isamail leaves
+    alone (a reader's reply) stays in new/ for a person. The files are renamed, never
+    rewritten.
+    """
+
+    def __init__(self, path: Path) -> None:
+        if not (path / "cur").is_dir() or not (path / "new").is_dir():
+            raise IsamailError(f"{path} ist kein Maildir-Ordner (new/ und cur/ fehlen)")
+        self.path = path
+
+    def __iter__(self) -> Iterator[ReturnedMail]:
+        try:
+            # listed before the first is processed: mark_processed moves files into cur/
+            names = [
+                (subdir, name)
+                for subdir in ("new", "cur")
+                for name in sorted(os.listdir(self.path / subdir))
+                if not name.startswith(".")
+            ]
+            for subdir, name in names:
+                try:
+                    raw = (self.path / subdir / name).read_bytes()
+                except FileNotFoundError:  # a mail client moved it meanwhile
+                    continue
+                yield ReturnedMail(f"maildir:{subdir}/{name}", raw)
+        except OSError as err:
+            raise IsamailError(f"Maildir {self.path} kann nicht gelesen werden: {err}") from err
+
+    def mark_processed(self, key: str) -> None:
+        subdir, _, name = key.removeprefix("maildir:").partition("/")
+        unique, _, info = name.partition(":2,")
+        flags = "".join(sorted(set(info) | {"S"}))
+        # a client may have moved or flagged it meanwhile: then it is someone else's now
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(self.path / subdir / name, self.path / "cur" / f"{unique}:2,{flags}")
+
+
 def read_maildir(path: Path) -> Iterator[ReturnedMail]:
-    """Messages in new/ and cur/ of a Maildir, keyed by their unique Maildir name."""
-    if not (path / "cur").is_dir() or not (path / "new").is_dir():
-        raise IsamailError(f"{path} ist kein Maildir-Ordner (new/ und cur/ fehlen)")
-    try:
-        box = mailbox.Maildir(path, factory=None, create=False)
-        for key in sorted(box.iterkeys()):
-            yield ReturnedMail(f"maildir:{key}", box.get_bytes(key))
-    except (OSError, mailbox.Error) as err:
-        raise IsamailError(f"Maildir {path} kann nicht gelesen werden: {err}") from err
+    """Messages in new/ and cur/ of a Maildir, read only."""
+    return iter(MaildirBox(path))
 
 
 @dataclass(frozen=True)

@@ -2,29 +2,39 @@
 
 For each message, in one short transaction:
 
-1. **Once only.** The sha256 of the raw bytes goes into ``Bounce.digest`` (unique) first;
-   a message seen before, in this mailbox or another, changes nothing. Two processes on
-   the same mailbox race on that unique key, and the loser backs off.
+1. **Once only.** A digest over what does not change however the message was fetched
+   (``message_digest``: a few header fields and the body with line endings normalised)
+   goes into ``Bounce.digest`` (unique) first; a message seen before, in this mailbox or
+   another, over IMAP or from a Maildir, changes nothing. Two processes on the same
+   mailbox race on that unique key, and the loser backs off.
 2. **Mailto unsubscribes.** ``List-Unsubscribe: <mailto:bounces@…?subject=unsubscribe
    TOKEN>`` lands in the bounce mailbox: its token names the subscription, and the one
    service behind web and one-click unsubscribes handles it.
-3. **Attribution**, most trustworthy first: the VERP token of our envelope sender (an
-   HMAC of the delivery id, so a forged or foreign bounce cannot name anyone), else the
-   returned Message-ID ``<nonce.delivery_id@domain>`` with the edition's nonce, else each
-   failed recipient address (its subscriber's most recent delivery).
-4. **Actions** by class (see ``classify``):
+3. **Proof** (``bounces.proof``): only a report that proves which of our mails it is
+   about acts, and it acts on that mail's recipient, never on an address it names.
+   A report without proof is recorded with the addresses it names and changes nothing;
+   hard bounces and complaints among them are listed for staff (``bounces ls
+   --unattributed``), who act on them deliberately (``bounces apply ID``).
+4. **Actions** by class (see ``classify``), at once (holding a genuine complaint back
+   keeps mailing the person who complained):
 
    * hard: delivery ``bounced``; every subscription ``bounced``; the address suppressed
-     on all lists (``SuppressionReason.BOUNCED``); a consent event per list left;
+     on all lists; a consent event per list left;
    * soft: counted on the delivery; an address with soft bounces on at least
      ``bounces.soft_limit`` editions whose sends lie more than ``bounces.soft_days`` days
      apart is treated as hard;
-   * complaint (ARF, JMRP, Amazon SES, Apple's mail unsubscribe): unsubscribed from every
-     list at once and suppressed (``COMPLAINT``) — except ``auth-failure`` reports, which
-     are DMARC/SPF alerts about *our* setup and are reported like policy refusals;
+   * complaint (ARF, JMRP, Amazon SES, Apple's mail unsubscribe): recorded whatever the
+     earlier state, unsubscribed from every list, suppressed (``bounces.actions``) —
+     except ``auth-failure`` reports, DMARC/SPF alerts about *our* setup, which are
+     reported like policy refusals;
    * policy: the delivery is ``bounced`` (the mail did not arrive) but the subscriber
      keeps their subscription: the refusal is about the sender, an alert for the operator;
-   * auto-reply, not a bounce: recorded as seen, nothing else.
+   * auto-reply: recorded, nothing else; not a bounce (a reader's reply): recorded and
+     left unread in the mailbox for a person.
+
+A run that suppresses more than ``bounces.spike_share`` of a list's members, or more than
+``bounces.spike_count`` of them, is reported loudly with the addresses (``Spike``);
+nothing is held back.
 """
 
 from __future__ import annotations
@@ -33,40 +43,41 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parseaddr
 from enum import StrEnum
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from isamail import queue
-from isamail.audience.subscribers import unsubscribe_by_token, unsubscribe_in
+from isamail.audience.subscribers import unsubscribe_by_token
+from isamail.bounces.actions import complain, soft_limit_reached, suppress_bounced
 from isamail.bounces.classify import BounceKind, BounceReport, FailedRecipient, classify
 from isamail.bounces.mailbox import ReturnedMail
+from isamail.bounces.proof import Proof, Target, prove, secret_keys
 from isamail.config import Settings
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
     Bounce,
-    ConsentKind,
+    BounceReview,
     Delivery,
     Edition,
+    MailingList,
     Subscriber,
+    Subscription,
     SubscriptionStatus,
-    SuppressionReason,
 )
 from isamail.errors import NotFound
-from isamail.tokens import read_bounce_token
 
 # The kind stored for a mailto unsubscribe (not a BounceKind: nothing bounced).
 UNSUBSCRIBE = "unsubscribe"
 
 _MAILTO_SUBJECT = re.compile(r"^\s*unsubscribe\s+([0-9a-z]+-[0-9a-z]+)\s*$", re.IGNORECASE)
-_OUR_MESSAGE_ID = re.compile(r"^<([0-9a-f]+)\.(\d+)@[^>]+>$")
 _AUTH_FAILURE = re.compile(rb"^feedback-type:[ \t]*auth-failure", re.IGNORECASE | re.MULTILINE)
 
 
@@ -76,7 +87,7 @@ class Action(StrEnum):
     COUNTED = "counted"  # soft bounce below the threshold
     REPORTED = "reported"  # policy refusal, DMARC/SPF failure report: for the operator
     IGNORED = "ignored"  # auto-reply, not a bounce, invalid unsubscribe token
-    UNATTRIBUTED = "unattributed"  # a bounce that names no delivery or subscriber we know
+    UNATTRIBUTED = "unattributed"  # proves no mail of ours: recorded, nothing changed
     DUPLICATE = "duplicate"  # processed before
 
 
@@ -88,17 +99,37 @@ class Outcome:
     kind: str  # a BounceKind value, or "unsubscribe"
     action: Action
     summary: str
-    email: str | None = None
+    email: str | None = None  # the subscriber acted on (proven), else None
     issue: str | None = None
     delivery_id: int | None = None
-    attributed_by: str | None = None  # "token", "message_id", "address"
+    attributed_by: str | None = None  # a Proof value
     status: str = ""
     reporter: str = ""
+    named: tuple[str, ...] = ()  # the addresses the report names (not proof of anything)
+    lists_left: tuple[str, ...] = ()
+    bounce_id: int | None = None
+    review: bool = False  # listed for staff (`bounces ls --unattributed`)
+
+    @property
+    def for_a_person(self) -> bool:
+        """A reader's reply, not a bounce: left unread in the mailbox."""
+        return self.kind == BounceKind.NOT_BOUNCE
+
+
+@dataclass(frozen=True)
+class Spike:
+    """A list that lost an unusual share of its members in one run."""
+
+    list_name: str
+    removed: int
+    members: int  # before the run
+    addresses: tuple[str, ...]
 
 
 @dataclass
 class ProcessReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    spikes: list[Spike] = field(default_factory=list)
 
     @property
     def by_kind(self) -> Counter[str]:
@@ -119,20 +150,44 @@ class ProcessReport:
             o for o in self.outcomes if o.kind == BounceKind.POLICY and o.action is Action.REPORTED
         ]
 
+    def acted_on(self, kind: str) -> list[str]:
+        """The addresses a kind of report suppressed or unsubscribed in this run."""
+        acted = (Action.SUPPRESSED, Action.UNSUBSCRIBED)
+        return sorted(
+            {o.email for o in self.outcomes if o.kind == kind and o.action in acted and o.email}
+        )
+
+    @property
+    def unattributed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.action is Action.UNATTRIBUTED]
+
     def as_json(self) -> dict[str, object]:
         return {
             "processed": len(self.outcomes) - self.duplicates,
             "duplicates": self.duplicates,
             "by_kind": dict(sorted(self.by_kind.items())),
             "by_action": dict(sorted(self.by_action.items())),
+            "spikes": [
+                {
+                    "list": s.list_name,
+                    "removed": s.removed,
+                    "members": s.members,
+                    "addresses": list(s.addresses),
+                }
+                for s in self.spikes
+            ],
             "messages": [
                 {
                     "key": o.key,
+                    "id": o.bounce_id,
                     "kind": o.kind,
                     "action": o.action.value,
                     "email": o.email,
                     "issue": o.issue,
                     "attributed_by": o.attributed_by,
+                    "addresses": list(o.named),
+                    "lists_left": list(o.lists_left),
+                    "review": o.review,
                     "status": o.status,
                     "summary": o.summary,
                     "reporter": o.reporter,
@@ -140,16 +195,6 @@ class ProcessReport:
                 for o in self.outcomes
             ],
         }
-
-
-@dataclass(frozen=True)
-class _Target:
-    """One delivery or subscriber a message is about."""
-
-    subscriber_id: int | None
-    delivery_id: int | None
-    kind: BounceKind
-    recipient: FailedRecipient | None
 
 
 class _AlreadySeen(Exception):
@@ -163,14 +208,23 @@ def process_mailbox(
     *,
     mark_processed: Callable[[str], None] | None = None,
 ) -> ProcessReport:
-    """Classifies and applies every message; ``mark_processed(key)`` runs after each
-    message's transaction has committed (IMAP moves or flags it then)."""
+    """Classifies and applies every message. ``mark_processed(key)`` runs after each
+    message's transaction has committed (IMAP moves or flags it then, a Maildir moves it
+    to cur/ as seen); it is not called for a message that is no bounce (a reader's
+    reply), which stays unread for a person."""
     processor = _Processor(engine, settings)
     report = ProcessReport()
     for mail in messages:
-        report.outcomes.append(processor.process(mail))
-        if mark_processed is not None:
+        outcome = processor.process(mail)
+        report.outcomes.append(outcome)
+        if mark_processed is not None and not outcome.for_a_person:
             mark_processed(mail.key)
+    report.spikes = find_spikes(
+        engine,
+        report.outcomes,
+        share=float(settings["bounces.spike_share"]),
+        count=int(settings["bounces.spike_count"]),
+    )
     return report
 
 
@@ -180,18 +234,54 @@ def verp_local(settings: Settings) -> str:
     return bounce.rpartition("@")[0].split("+")[0] or "bounces"
 
 
+# Header fields a message keeps wherever it is fetched from. Received and Return-Path
+# lines and a mail store's own fields (Status, X-UID, X-Keywords, Content-Length) are left
+# out: delivery and storage add or rewrite them. Delivered-To and X-Original-To name the
+# envelope recipient, our VERP address, the same however the message is read; they keep
+# two returns of one message, each to its own delivery's address, apart.
+_STABLE_FIELDS = ("message-id", "date", "from", "to", "subject")
+_ENVELOPE_FIELDS = ("delivered-to", "x-original-to")
+
+
+def message_digest(raw: bytes) -> str:
+    """sha256 over what does not change between a Maildir file and the same message
+    fetched over IMAP: the stable header fields and the body, line endings and trailing
+    white space normalised."""
+    head, sep, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
+    if not sep:
+        head, body = raw.replace(b"\r\n", b"\n"), b""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(head + b"\n\n")
+    digest = hashlib.sha256()
+    for name in _STABLE_FIELDS:
+        for value in headers.get_all(name) or []:
+            digest.update(f"{name}:{' '.join(str(value).split())}\n".encode("utf-8", "replace"))
+    for name in _ENVELOPE_FIELDS:
+        # a set: an MDA may add the line once more, in another order or case
+        values = sorted({str(v).strip().lower() for v in headers.get_all(name) or []})
+        digest.update(f"{name}:{','.join(values)}\n".encode("utf-8", "replace"))
+    digest.update(b"\n")
+    lines = [line.rstrip() for line in body.split(b"\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    digest.update(b"\n".join(lines))
+    return digest.hexdigest()
+
+
 class _Processor:
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
+        self.keys = secret_keys(settings)
         self.secret = settings.secret_key
         self.verp_local = verp_local(settings)
         self.soft_limit = int(settings["bounces.soft_limit"])
         self.soft_span = timedelta(days=int(settings["bounces.soft_days"]))
 
     def process(self, mail: ReturnedMail) -> Outcome:
-        digest = hashlib.sha256(mail.raw).hexdigest()
-        if self._seen(digest):
-            return Outcome(mail.key, "", Action.DUPLICATE, "schon verarbeitet")
+        digest = message_digest(mail.raw)
+        # rows written before 0007 hold the sha256 of the raw bytes
+        seen = self._seen(digest, hashlib.sha256(mail.raw).hexdigest())
+        if seen is not None:
+            return Outcome(mail.key, seen, Action.DUPLICATE, "schon verarbeitet")
         token = _mailto_token(mail.raw)
         try:
             if token is not None:
@@ -200,10 +290,13 @@ class _Processor:
         except _AlreadySeen:
             return Outcome(mail.key, "", Action.DUPLICATE, "schon verarbeitet")
 
-    def _seen(self, digest: str) -> bool:
+    def _seen(self, *digests: str) -> str | None:
+        """The kind the message was recorded with, or None if it is new."""
         with read_session(self.engine) as session:
-            found = session.execute(select(Bounce.id).where(col(Bounce.digest) == digest))  # type: ignore[call-overload]
-            return found.first() is not None
+            found = session.execute(
+                select(Bounce.kind).where(col(Bounce.digest).in_(digests))  # type: ignore[call-overload]
+            ).first()
+            return None if found is None else str(found[0])
 
     def _claim(self, session: Session, mail: ReturnedMail, digest: str, kind: str) -> Bounce:
         """The Bounce row, inserted first so that a concurrent run fails here, not later."""
@@ -218,20 +311,32 @@ class _Processor:
     def _unsubscribe(self, mail: ReturnedMail, digest: str, token: str) -> Outcome:
         # The service opens its own transaction; it is idempotent, so a crash between it
         # and the Bounce row below only repeats a no-op on the next run.
-        try:
-            done = unsubscribe_by_token(self.engine, self.secret, token, source="mailto")
-        except NotFound:
-            summary = "Abmeldung per E-Mail mit ungültigem Token"
-            self._record(mail, digest, UNSUBSCRIBE, summary)
-            return Outcome(mail.key, UNSUBSCRIBE, Action.IGNORED, summary)
-        summary = f"Abmeldung per E-Mail von {done.list_name}"
-        self._record(mail, digest, UNSUBSCRIBE, summary)
-        return Outcome(mail.key, UNSUBSCRIBE, Action.UNSUBSCRIBED, summary, email=done.email)
+        for key in self.keys:
+            try:
+                done = unsubscribe_by_token(self.engine, key, token, source="mailto")
+            except NotFound:
+                continue
+            summary = f"Abmeldung per E-Mail von {done.list_name}"
+            self._record(mail, digest, UNSUBSCRIBE, summary, Action.UNSUBSCRIBED)
+            return Outcome(
+                mail.key,
+                UNSUBSCRIBE,
+                Action.UNSUBSCRIBED,
+                summary,
+                email=done.email,
+                attributed_by=Proof.UNSUBSCRIBE_TOKEN,
+            )
+        summary = "Abmeldung per E-Mail mit ungültigem Token"
+        self._record(mail, digest, UNSUBSCRIBE, summary, Action.IGNORED)
+        return Outcome(mail.key, UNSUBSCRIBE, Action.IGNORED, summary)
 
-    def _record(self, mail: ReturnedMail, digest: str, kind: str, summary: str) -> None:
+    def _record(
+        self, mail: ReturnedMail, digest: str, kind: str, summary: str, action: Action
+    ) -> None:
         try:
             with unit_of_work(self.engine) as session:
-                self._claim(session, mail, digest, kind).summary = summary[:500]
+                row = self._claim(session, mail, digest, kind)
+                row.summary, row.action = summary[:500], action.value
         except _AlreadySeen:
             pass
 
@@ -244,101 +349,75 @@ class _Processor:
         )
         if auth_failure:
             kind = BounceKind.POLICY
+        named = tuple(dict.fromkeys(r.address for r in report.recipients))
+        worst = _worst_recipient(report)
         with unit_of_work(self.engine) as session:
             row = self._claim(session, mail, digest, kind.value)
             row.summary = report.summary[:500]
-            if kind in (BounceKind.AUTOREPLY, BounceKind.NOT_BOUNCE):
-                return Outcome(
-                    mail.key, kind.value, Action.IGNORED, report.summary, reporter=report.reporter
-                )
-            targets, method = self._attribute(session, report)
-            if auth_failure:
-                # The report is about our DKIM/SPF, not about the delivery or the reader.
-                targets = [_Target(t.subscriber_id, None, kind, t.recipient) for t in targets]
-            first = targets[0] if targets else None
-            recipient = first.recipient if first else _worst_recipient(report)
-            row.status = ((recipient.status if recipient else None) or "")[:16]
-            if first is None:
-                action = Action.REPORTED if kind is BounceKind.POLICY else Action.UNATTRIBUTED
-                return Outcome(
-                    mail.key,
-                    kind.value,
-                    action,
-                    report.summary,
-                    email=recipient.address if recipient else None,
-                    status=row.status,
-                    reporter=report.reporter,
-                )
-            row.delivery_id, row.subscriber_id = first.delivery_id, first.subscriber_id
-            actions = [self._act(session, target) for target in targets]
-            email, issue = self._describe(session, first)
-            return Outcome(
+            row.reporter = report.reporter[:200]
+            row.addresses = "\n".join(named)[:10_000]
+            row.status = ((worst.status if worst else None) or "")[:16]
+            base = Outcome(
                 mail.key,
                 kind.value,
-                max(actions, key=_ACTION_WEIGHT.__getitem__),
+                Action.IGNORED,
                 report.summary,
-                email=email,
-                issue=issue,
-                delivery_id=first.delivery_id,
-                attributed_by=method,
                 status=row.status,
                 reporter=report.reporter,
+                named=named,
             )
+            target = None
+            if kind not in (BounceKind.AUTOREPLY, BounceKind.NOT_BOUNCE):
+                target = prove(session, report.evidence, self.keys)
+            outcome = self._outcome(session, base, kind, target, worst, auth_failure)
+            row.action = outcome.action.value
+            row.proof = outcome.attributed_by
+            row.delivery_id = outcome.delivery_id
+            row.subscriber_id = target.subscriber_id if target else None
+            if outcome.review:
+                row.review = BounceReview.OPEN
+            session.flush()
+            return replace(outcome, bounce_id=row.id)
 
-    # --- attribution --------------------------------------------------------------------
+    def _outcome(
+        self,
+        session: Session,
+        base: Outcome,
+        kind: BounceKind,
+        target: Target | None,
+        worst: FailedRecipient | None,
+        auth_failure: bool,
+    ) -> Outcome:
+        if kind in (BounceKind.AUTOREPLY, BounceKind.NOT_BOUNCE):
+            return base
+        if target is None:
+            if kind is BounceKind.POLICY:
+                return replace(base, action=Action.REPORTED)
+            review = kind in (BounceKind.HARD, BounceKind.COMPLAINT)
+            return replace(base, action=Action.UNATTRIBUTED, review=review)
+        email, issue = _describe(session, target)
+        proven = replace(base, email=email, attributed_by=target.proof.value)
+        if auth_failure:
+            # about our DKIM/SPF, not about the delivery or the reader
+            return replace(proven, action=Action.REPORTED)
+        action, left = self._act(session, target, kind, worst, base.summary)
+        return replace(
+            proven,
+            action=action,
+            issue=issue,
+            delivery_id=target.delivery_id,
+            lists_left=tuple(left),
+        )
 
-    def _attribute(self, session: Session, report: BounceReport) -> tuple[list[_Target], str]:
-        worst = _worst_recipient(report)
-        if report.token and self.secret:
-            delivery_id = read_bounce_token(self.secret, report.token)
-            delivery = session.get(Delivery, delivery_id) if delivery_id is not None else None
-            if delivery is not None:
-                return [_Target(delivery.subscriber_id, delivery.id, report.kind, worst)], "token"
-        delivery = self._by_message_id(session, report.original_message_id)
-        if delivery is not None:
-            target = _Target(delivery.subscriber_id, delivery.id, report.kind, worst)
-            return [target], "message_id"
-        targets = []
-        seen: set[int] = set()
-        for recipient in report.recipients:
-            subscriber_id = session.execute(
-                select(Subscriber.id).where(col(Subscriber.email_key) == recipient.address.lower())  # type: ignore[call-overload]
-            ).scalar()
-            if subscriber_id is None or subscriber_id in seen:
-                continue
-            seen.add(subscriber_id)
-            latest = session.execute(
-                select(Delivery.id)  # type: ignore[call-overload]
-                .where(col(Delivery.subscriber_id) == subscriber_id)
-                .order_by(col(Delivery.id).desc())
-                .limit(1)
-            ).scalar()
-            targets.append(_Target(subscriber_id, latest, recipient.kind, recipient))
-        return targets, "address"
-
-    @staticmethod
-    def _by_message_id(session: Session, message_id: str | None) -> Delivery | None:
-        found = _OUR_MESSAGE_ID.match(message_id or "")
-        if found is None:
-            return None
-        delivery = session.get(Delivery, int(found.group(2)))
-        if delivery is None:
-            return None
-        edition = session.get(Edition, delivery.edition_id)
-        # the nonce keeps a Message-ID of another isamail database from naming our rows
-        return delivery if edition is not None and edition.nonce == found.group(1) else None
-
-    # --- actions ------------------------------------------------------------------------
-
-    def _act(self, session: Session, target: _Target) -> Action:
-        kind = target.kind
-        recipient = target.recipient
-        if target.delivery_id is not None and kind in (
-            BounceKind.HARD,
-            BounceKind.SOFT,
-            BounceKind.POLICY,
-            BounceKind.COMPLAINT,
-        ):
+    def _act(
+        self,
+        session: Session,
+        target: Target,
+        kind: BounceKind,
+        recipient: FailedRecipient | None,
+        summary: str,
+    ) -> tuple[Action, list[str]]:
+        if target.delivery_id is not None:
             queue.mark_bounced(
                 session,
                 target.delivery_id,
@@ -347,69 +426,34 @@ class _Processor:
                 diagnostic=recipient.diagnostic if recipient else "",
             )
         if kind is BounceKind.POLICY:
-            return Action.REPORTED
+            return Action.REPORTED, []
         subscriber = session.get(Subscriber, target.subscriber_id)
-        if subscriber is None or subscriber.email is None:  # forgotten: nothing left to do
-            return Action.UNATTRIBUTED if subscriber is None else Action.SUPPRESSED
+        if subscriber is None:
+            return Action.UNATTRIBUTED, []
+        if subscriber.email is None:  # forgotten: a hash keeps the address suppressed
+            return (Action.UNSUBSCRIBED if kind is BounceKind.COMPLAINT else Action.SUPPRESSED), []
         if kind is BounceKind.COMPLAINT:
-            unsubscribe_in(
-                session,
-                subscriber,
-                None,
-                source="complaint",
-                kind=ConsentKind.COMPLAINT,
-                reason=SuppressionReason.COMPLAINT,
+            return Action.UNSUBSCRIBED, complain(
+                session, subscriber, source="complaint", note=summary
             )
-            return Action.UNSUBSCRIBED
-        if kind is BounceKind.SOFT and not self._soft_limit_reached(session, subscriber):
-            return Action.COUNTED
-        unsubscribe_in(
-            session,
-            subscriber,
-            None,
-            source="bounce" if kind is BounceKind.HARD else "bounce:soft",
-            status=SubscriptionStatus.BOUNCED,
-            kind=ConsentKind.BOUNCED,
-            reason=SuppressionReason.BOUNCED,
-        )
-        return Action.SUPPRESSED
-
-    def _soft_limit_reached(self, session: Session, subscriber: Subscriber) -> bool:
-        """Soft bounces on enough editions, sent far enough apart (a full mailbox that
-        stays full), as opposed to one bad week."""
-        session.flush()
-        rows = session.execute(
-            select(Delivery.edition_id, Delivery.sent_at, Delivery.created_at).where(  # type: ignore[call-overload]
-                col(Delivery.subscriber_id) == subscriber.id,
-                col(Delivery.bounce_kind) == BounceKind.SOFT.value,
-            )
-        ).all()
-        editions = {edition_id for edition_id, _, _ in rows}
-        if len(editions) < self.soft_limit:
-            return False
-        times: list[datetime] = [sent or created for _, sent, created in rows]
-        return max(times) - min(times) > self.soft_span
-
-    @staticmethod
-    def _describe(session: Session, target: _Target) -> tuple[str | None, str | None]:
-        subscriber = session.get(Subscriber, target.subscriber_id)
-        delivery = session.get(Delivery, target.delivery_id) if target.delivery_id else None
-        edition = session.get(Edition, delivery.edition_id) if delivery else None
-        return (
-            subscriber.email if subscriber else None,
-            edition.issue if edition else None,
-        )
+        if kind is BounceKind.SOFT:
+            assert subscriber.id is not None
+            if not soft_limit_reached(
+                session, subscriber.id, limit=self.soft_limit, span=self.soft_span
+            ):
+                return Action.COUNTED, []
+            return Action.SUPPRESSED, suppress_bounced(session, subscriber, source="bounce:soft")
+        return Action.SUPPRESSED, suppress_bounced(session, subscriber, source="bounce")
 
 
-_ACTION_WEIGHT = {
-    Action.DUPLICATE: 0,
-    Action.IGNORED: 1,
-    Action.UNATTRIBUTED: 2,
-    Action.REPORTED: 3,
-    Action.COUNTED: 4,
-    Action.SUPPRESSED: 5,
-    Action.UNSUBSCRIBED: 6,
-}
+def _describe(session: Session, target: Target) -> tuple[str | None, str | None]:
+    subscriber = session.get(Subscriber, target.subscriber_id)
+    delivery = session.get(Delivery, target.delivery_id) if target.delivery_id else None
+    edition = session.get(Edition, delivery.edition_id) if delivery else None
+    return (
+        subscriber.email if subscriber else None,
+        edition.issue if edition else None,
+    )
 
 
 def _worst_recipient(report: BounceReport) -> FailedRecipient | None:
@@ -425,3 +469,38 @@ def _mailto_token(raw: bytes) -> str | None:
     subject = str(headers.get("Subject", ""))
     found = _MAILTO_SUBJECT.match(subject)
     return found.group(1).lower() if found else None
+
+
+# --- spikes ---------------------------------------------------------------------------------
+
+
+def find_spikes(
+    engine: Engine, outcomes: Iterable[Outcome], *, share: float, count: int
+) -> list[Spike]:
+    """Lists from which bounces and complaints of one run removed more than ``share`` of
+    the members (confirmed before the run) or more than ``count`` addresses."""
+    removed: dict[str, set[str]] = {}
+    for o in outcomes:
+        if o.kind != UNSUBSCRIBE and o.email:
+            for name in o.lists_left:
+                removed.setdefault(name, set()).add(o.email)
+    if not removed:
+        return []
+    with read_session(engine) as session:
+        confirmed: dict[str, int] = dict(
+            session.execute(
+                select(MailingList.name, func.count(col(Subscription.id)))  # type: ignore[call-overload]
+                .join(Subscription, col(Subscription.list_id) == MailingList.id)
+                .where(
+                    col(MailingList.name).in_(sorted(removed)),
+                    col(Subscription.status) == SubscriptionStatus.CONFIRMED,
+                )
+                .group_by(MailingList.name)
+            ).all()
+        )
+    spikes = []
+    for name, emails in sorted(removed.items()):
+        members = int(confirmed.get(name, 0)) + len(emails)
+        if len(emails) > count or len(emails) > share * members:
+            spikes.append(Spike(name, len(emails), members, tuple(sorted(emails))))
+    return spikes

@@ -50,6 +50,7 @@ class ConsentKind(StrEnum):
     UNSUBSCRIBED = "unsubscribed"
     BOUNCED = "bounced"
     COMPLAINT = "complaint"
+    COMPLAINT_LIFTED = "complaint_lifted"  # staff, on the person's word (note says how)
     PENDING_EXPIRED = "pending_expired"
     FORGOTTEN = "forgotten"
 
@@ -259,11 +260,24 @@ class SendRun(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
+class BounceReview(StrEnum):
+    """What staff still have to do about a report (``Bounce.review``)."""
+
+    NONE = ""  # nothing: it acted (proven), or there is nothing to act on
+    OPEN = "open"  # a hard bounce or complaint that proved nothing: listed for staff
+    APPLIED = "applied"  # staff acted on the addresses it names (`bounces apply`)
+    DISMISSED = "dismissed"  # staff looked and left it (`bounces dismiss`)
+
+
 class Bounce(SQLModel, table=True):
     """One returned message as processed; the digest makes processing a mailbox twice a no-op."""
 
+    __table_args__ = (Index("ix_bounce_review", "review", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    digest: str = Field(max_length=64, unique=True)  # sha256 of the raw message
+    # sha256 over what stays the same however the message was fetched (bounces.process);
+    # rows written before 0007 hold the sha256 of the raw bytes
+    digest: str = Field(max_length=64, unique=True)
     source: str = Field(default="", max_length=300)  # mailbox key, for the operator
     kind: str = Field(max_length=16)  # hard, soft, policy, complaint, autoreply, not_bounce
     delivery_id: int | None = Field(
@@ -274,6 +288,15 @@ class Bounce(SQLModel, table=True):
     )
     status: str = Field(default="", max_length=16)  # e.g. 5.1.1
     summary: str = Field(default="", max_length=500)
+    # how the report proved which mail it is about (token, message_id, unsubscribe_token,
+    # relay_id; staff for `bounces apply`); NULL: it proved nothing and changed nothing
+    proof: str | None = Field(default=None, max_length=20)
+    action: str = Field(default="", max_length=16)  # what it caused (bounces.process.Action)
+    # the addresses the report names, one per line: for staff, never used to attribute
+    addresses: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    reporter: str = Field(default="", max_length=200)
+    review: str = Field(default=BounceReview.NONE, max_length=16)
+    reviewed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
