@@ -236,3 +236,50 @@ def test_staff_act_on_an_unproven_report_deliberately(project: Project, cli: Cli
     missing = cli("bounces", "apply", "99999")
     assert missing.exit_code == 1 and "99999" in missing.stderr
     untouched(project, edition_id, [*VICTIMS[2:], ATTACKER])
+
+
+def test_ses_message_id_matches_the_relay_id_the_send_stored(project: Project) -> None:
+    from sqlalchemy import update
+    from sqlmodel import col
+
+    from isamail.db.engine import unit_of_work
+    from isamail.db.models import Delivery
+    from tests.test_bounces_process import ses_mail
+
+    edition_id = world(project)
+    ses_id = "0100018c5f5a8c1e-9d3b9c9e-7c3a-4b3e-9f0e-2f6a8c1b2d3e-000000"
+    reader = delivery_id(project.engine, VICTIMS[1], edition_id)
+    with unit_of_work(project.engine) as session:
+        session.execute(update(Delivery).where(col(Delivery.id) == reader).values(relay_id=ses_id))
+
+    def complaint(own_id: str) -> bytes:
+        return ses_mail(
+            {
+                "notificationType": "Complaint",
+                "complaint": {"complainedRecipients": [{"emailAddress": VICTIMS[0]}]},
+                "mail": {"source": f"info@{DOMAIN}", "messageId": own_id},
+            }
+        )
+
+    guessed = ses_id[:-1] + "1"  # a neighbour: no such relay id
+    report = process_mailbox(
+        project.engine, project.settings, mails(complaint(guessed), complaint(ses_id))
+    )
+    assert [(o.action, o.email) for o in report.outcomes] == [
+        (Action.UNATTRIBUTED, None),
+        (Action.UNSUBSCRIBED, VICTIMS[1]),  # the proven recipient, not the address named
+    ]
+    untouched(project, edition_id, [VICTIMS[0], *VICTIMS[2:], ATTACKER])
+
+
+def test_forgetting_an_address_takes_it_out_of_unproven_reports(project: Project) -> None:
+    from isamail.audience.subscribers import forget
+    from isamail.bounces.review import list_reports
+
+    world(project)
+    raw = dsn(f"bounces@{DOMAIN}", VICTIMS[0].upper(), "5.1.1", "550 5.1.1 user unknown")
+    process_mailbox(project.engine, project.settings, mails(raw))
+    forget(project.engine, VICTIMS[0])
+    (entry,) = list_reports(project.engine, unattributed=True)
+    assert entry.addresses == ("<gelöscht>",)
+    assert VICTIMS[0] not in entry.summary.lower()

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, or_
+from sqlalchemy import Engine, delete, func, or_
 from sqlmodel import Session, col, select
 
 from isamail.audience.addresses import Address, address_forms, address_hash, normalise
@@ -308,8 +308,13 @@ def _scrub_replies(session: Session, subscriber: Subscriber) -> None:
     forms = address_forms(subscriber.email)
     for delivery in session.exec(select(Delivery).where(Delivery.subscriber_id == subscriber.id)):
         delivery.last_reply = scrub_address(delivery.last_reply, forms)
-    for bounce in session.exec(select(Bounce).where(Bounce.subscriber_id == subscriber.id)):
+    # reports name addresses too, also the unproven ones no subscriber is attached to
+    named = or_(*(func.lower(Bounce.addresses).contains(form.lower()) for form in forms))
+    for bounce in session.exec(
+        select(Bounce).where(or_(col(Bounce.subscriber_id) == subscriber.id, named))
+    ):
         bounce.summary = scrub_address(bounce.summary, forms)
+        bounce.addresses = scrub_address(bounce.addresses, forms)
 
 
 def scrub_address(text: str, forms: Iterable[str]) -> str:

@@ -130,11 +130,17 @@ def delivery_by_relay_id(session: Session, relay_id: str) -> int | None:
     """The delivery whose relay took the mail under ``relay_id`` (Amazon SES's message id,
     from its reply to DATA: "250 Ok <id>"); None unless exactly one delivery matches.
 
-    The send pipeline will store that id in ``delivery.relay_id`` (indexed); until then
-    it is found in the DATA reply kept in ``delivery.last_reply``. Switch this function
-    to ``Delivery.relay_id == relay_id`` once the column exists."""
+    The send pipeline stores that id in ``delivery.relay_id`` (indexed). Mail sent
+    before it did has the id only in the DATA reply kept in ``delivery.last_reply``
+    (a scan, and only until a bounce overwrites that reply): drop the second query once
+    no such mail can still bounce."""
     if not SES_MESSAGE_ID.fullmatch(relay_id):
         return None
+    by_column = session.execute(
+        select(Delivery.id).where(col(Delivery.relay_id) == relay_id).limit(2)  # type: ignore[call-overload]
+    ).all()
+    if by_column:
+        return int(by_column[0][0]) if len(by_column) == 1 else None
     rows = session.execute(
         select(Delivery.id, Delivery.last_reply)  # type: ignore[call-overload]
         .where(col(Delivery.last_reply).contains(relay_id))
