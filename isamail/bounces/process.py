@@ -278,7 +278,7 @@ class _Processor:
 
     def process(self, mail: ReturnedMail) -> Outcome:
         digest = message_digest(mail.raw)
-        # rows written before 0007 hold the sha256 of the raw bytes
+        # rows written before 0009 hold the sha256 of the raw bytes
         seen = self._seen(digest, hashlib.sha256(mail.raw).hexdigest())
         if seen is not None:
             return Outcome(mail.key, seen, Action.DUPLICATE, "schon verarbeitet")

@@ -276,7 +276,7 @@ class Bounce(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     # sha256 over what stays the same however the message was fetched (bounces.process);
-    # rows written before 0007 hold the sha256 of the raw bytes
+    # rows written before 0009 hold the sha256 of the raw bytes
     digest: str = Field(max_length=64, unique=True)
     source: str = Field(default="", max_length=300)  # mailbox key, for the operator
     kind: str = Field(max_length=16)  # hard, soft, policy, complaint, autoreply, not_bounce
