@@ -20,6 +20,7 @@ from isamail.context import Project
 from tests.conftest import DATA, Cli
 
 ISAMAIL = str(Path(sys.executable).with_name("isamail"))
+CONSENT = ("--confirmed", "--consent-note", "Anmeldeliste Fachkonferenz 2019")
 
 
 def test_every_command_has_help_text() -> None:
@@ -80,6 +81,7 @@ def test_import_json_report_and_rejects_file(cli: Cli, project: Project, tmp_pat
         str(DATA / "subscribers-excel-de.csv"),
         "--list",
         "isa",
+        *CONSENT,
         "--rejects",
         str(rejects),
         "--json",
@@ -94,7 +96,9 @@ def test_import_json_report_and_rejects_file(cli: Cli, project: Project, tmp_pat
         "rejected": 8,
     }
     assert len(rejects.read_text(encoding="utf-8-sig").splitlines()) == 9
-    table = cli("subscribers", "import", str(DATA / "subscribers-excel-de.csv"), "--list", "isa")
+    table = cli(
+        "subscribers", "import", str(DATA / "subscribers-excel-de.csv"), "--list", "isa", *CONSENT
+    )
     assert "unverändert" in table.stdout and "Zeile " in table.stderr
     default_rejects = list((project.directory / "rejected").glob("subscribers-excel-de-*.csv"))
     assert len(default_rejects) == 1
@@ -154,7 +158,7 @@ def test_export_is_excel_safe(cli: Cli, tmp_path: Path) -> None:
         str(DATA / "subscribers-excel-de.csv"),
         "--list",
         "isa",
-        "--confirmed",
+        *CONSENT,
     )
     target = tmp_path / "export.csv"
     assert cli("subscribers", "export", "--list", "isa", "-o", str(target)).exit_code == 0
@@ -202,7 +206,13 @@ def test_installed_command_end_to_end(project: Project, tmp_path: Path) -> None:
 
     assert run("lists", "create", "isa").returncode == 0
     imported = run(
-        "subscribers", "import", str(DATA / "subscribers-intl.csv"), "--list", "isa", "--json"
+        "subscribers",
+        "import",
+        str(DATA / "subscribers-intl.csv"),
+        "--list",
+        "isa",
+        *CONSENT,
+        "--json",
     )
     assert imported.returncode == 0, imported.stderr
     assert json.loads(imported.stdout)["added"] == 40
@@ -232,7 +242,7 @@ def test_the_process_ends_with_its_output_whole_and_its_status(
     args = [ISAMAIL, "-p", str(project.directory)]
     subprocess.run([*args, "lists", "create", "isa"], env=env, check=True)
     subprocess.run(
-        [*args, "subscribers", "import", str(DATA / "subscribers.csv"), "--list", "isa"],
+        [*args, "subscribers", "import", str(DATA / "subscribers.csv"), "--list", "isa", *CONSENT],
         env=env,
         check=True,
         capture_output=True,
@@ -277,3 +287,28 @@ def test_the_process_ends_with_its_output_whole_and_its_status(
     )
     assert version.returncode == 0 and version.stdout.startswith(b"isamail ")
     assert (tmp_path / "ran").read_text() == "yes"
+
+
+def test_an_import_needs_consent_that_exists(cli: Cli, project: Project) -> None:
+    cli("lists", "create", "isa")
+    refused = cli("subscribers", "import", str(DATA / "subscribers.csv"), "--list", "isa")
+    assert refused.exit_code == 1
+    message = " ".join(refused.stderr.split())
+    assert "Fehler: Ein Import trägt nur Adressen ein, deren Einwilligung schon vorliegt" in message
+    assert "(UWG § 7)" in message and "Traceback" not in refused.output
+    no_note = cli(
+        "subscribers", "import", str(DATA / "subscribers.csv"), "--list", "isa", "--confirmed"
+    )
+    assert no_note.exit_code == 1
+    assert "Zu --confirmed gehört --consent-note" in " ".join(no_note.stderr.split())
+    assert json.loads(cli("lists", "--json").stdout)[0]["counts"]["pending"] == 0
+    dry = cli("subscribers", "import", str(DATA / "subscribers.csv"), "--list", "isa", "--dry-run")
+    assert dry.exit_code == 0 and "braucht --confirmed --consent-note" in " ".join(
+        dry.stderr.split()
+    )
+    done = cli("subscribers", "import", str(DATA / "subscribers.csv"), "--list", "isa", *CONSENT)
+    assert done.exit_code == 0
+    shown = json.loads(
+        cli("subscribers", "show", "s.klein@kreis-dueren-wirtschaftsbote.example", "--json").stdout
+    )
+    assert shown["consent_events"][0]["kind"] == "imported_confirmed"

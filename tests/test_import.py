@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from isamail.audience.importer import export_subscribers, import_subscribers
+from isamail.audience.importer import ConsentMissing, export_subscribers, import_subscribers
 from isamail.audience.lists import create_list, list_summaries
 from isamail.audience.subscribers import add_subscriber, forget, unsubscribe
 from isamail.context import Project
@@ -37,7 +37,7 @@ def test_excel_export_broken_rows_rejected_and_duplicates_merged(
 ) -> None:
     rejects = tmp_path / "rejects.csv"
     report = import_subscribers(
-        isa.engine, DATA / "subscribers-excel-de.csv", "isa", rejects_path=rejects
+        isa.engine, DATA / "subscribers-excel-de.csv", "isa", confirmed=True, rejects_path=rejects
     )
     assert report.encoding == "cp1252" and report.delimiter == ";"
     # 120 lines: 104 distinct valid people, 6 case/space duplicates, 8 invalid, 2 empty
@@ -105,7 +105,7 @@ def test_second_file_updates_the_shared_contacts(isa: Project) -> None:
 
 
 def test_internationalised_addresses_are_all_kept(isa: Project) -> None:
-    report = import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa")
+    report = import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa", confirmed=True)
     assert report.added == 40 and report.rejected == 0
     with read_session(isa.engine) as session:
         stored = set(session.exec(select(Subscriber.email)))
@@ -136,7 +136,7 @@ def test_import_is_all_or_nothing(
     monkeypatch.setattr(importer, "CHUNK", 100)
     monkeypatch.setattr(importer, "_apply_chunk", failing)
     with pytest.raises(RuntimeError):
-        import_subscribers(isa.engine, DATA / "subscribers.csv", "isa")
+        import_subscribers(isa.engine, DATA / "subscribers.csv", "isa", confirmed=True)
     with read_session(isa.engine) as session:
         assert session.exec(select(Subscriber)).all() == []
         assert session.exec(select(ConsentEvent)).all() == []
@@ -165,8 +165,20 @@ def test_unsubscribed_bounced_and_forgotten_are_never_reimported(isa: Project) -
         assert session.exec(select(Subscriber).where(Subscriber.email == second)).first() is None
 
 
-def test_pending_import_then_confirmed_import_confirms(isa: Project) -> None:
-    import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa")
+def test_an_import_without_consent_is_refused_and_stores_nothing(isa: Project) -> None:
+    with pytest.raises(ConsentMissing) as refused:
+        import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa")
+    assert refused.value.message.startswith(
+        "Ein Import trägt nur Adressen ein, deren Einwilligung schon vorliegt: mit --confirmed "
+        "und --consent-note „woher“"
+    )
+    assert "UWG § 7" in refused.value.message
+    assert list_summaries(isa.engine)[0].counts == {
+        "pending": 0,
+        "confirmed": 0,
+        "unsubscribed": 0,
+        "bounced": 0,
+    }
     report = import_subscribers(
         isa.engine,
         DATA / "subscribers-intl.csv",
@@ -174,7 +186,7 @@ def test_pending_import_then_confirmed_import_confirms(isa: Project) -> None:
         confirmed=True,
         consent_note="Fachkonferenz 2019, Teilnehmerliste",
     )
-    assert report.updated == 40
+    assert report.added == 40
     with read_session(isa.engine) as session:
         statuses = set(session.exec(select(Subscription.status)))
         notes = set(
@@ -297,7 +309,9 @@ def test_small_chunks_give_every_person_one_subscription_and_one_event(
 
     # chunk borders fall between duplicates and rejected rows of the file
     monkeypatch.setattr(importer, "CHUNK", 7)
-    report = import_subscribers(isa.engine, DATA / "subscribers-excel-de.csv", "isa")
+    report = import_subscribers(
+        isa.engine, DATA / "subscribers-excel-de.csv", "isa", confirmed=True
+    )
     assert counts(report) == {
         "added": 104,
         "updated": 0,
@@ -312,7 +326,7 @@ def test_small_chunks_give_every_person_one_subscription_and_one_event(
         consented = list(session.exec(select(ConsentEvent.subscriber_id)))
     assert len(people) == len(subscribed) == len(consented) == 104
     assert set(subscribed) == set(consented) == people
-    again = import_subscribers(isa.engine, DATA / "subscribers-excel-de.csv", "isa")
+    again = import_subscribers(isa.engine, DATA / "subscribers-excel-de.csv", "isa", confirmed=True)
     assert (again.unchanged, again.added, again.updated) == (104, 0, 0)
 
 
@@ -404,7 +418,7 @@ def test_database_errors_are_raised_as_sqlalchemy_errors(
     broken = importer._Statements.INSERT_SUBSCRIBER.replace("city,", "no_such_column,")
     monkeypatch.setattr(importer._Statements, "INSERT_SUBSCRIBER", broken)
     with pytest.raises(DBAPIError, match="no_such_column"):
-        import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa")
+        import_subscribers(isa.engine, DATA / "subscribers-intl.csv", "isa", confirmed=True)
     assert gc.isenabled()
     with read_session(isa.engine) as session:
         assert session.exec(select(Subscriber)).all() == []

@@ -40,7 +40,7 @@ from isamail.db.models import (
     table,
     utcnow,
 )
-from isamail.errors import InvalidAddress
+from isamail.errors import InvalidAddress, IsamailError
 
 CHUNK = 5000
 SQLITE_CACHE_KIB = 16 * 1024
@@ -83,6 +83,19 @@ ACTIVE = str(SubscriberState.ACTIVE)
 _Record = tuple[str, str, tuple[str | None, ...], dict[str, str], str | None, str, str | None]
 
 
+class ConsentMissing(IsamailError):
+    """An import without consent that already exists: refused, nothing stored."""
+
+
+CONSENT_MISSING = (
+    "Ein Import trägt nur Adressen ein, deren Einwilligung schon vorliegt: mit --confirmed "
+    "und --consent-note „woher“ (z. B. „Anmeldeliste Fachkonferenz 2019“). Um Bestätigung "
+    "bittet isamail importierte Adressen nicht: schon diese Mail an jemanden, der nicht selbst "
+    "um den Newsletter gebeten hat, ist unerlaubte Werbung (UWG § 7). Wer noch nicht "
+    "eingewilligt hat, meldet sich selbst über das Anmeldeformular an."
+)
+
+
 @dataclass
 class ImportReport:
     added: int = 0
@@ -114,6 +127,10 @@ def import_subscribers(
     dry_run: bool = False,
     rejects_path: Path | None = None,
 ) -> ImportReport:
+    """Imports the file's people into ``list_name``, all or nothing. Only consent that
+    exists is imported (``confirmed``, with ``consent_note`` saying where it comes from):
+    isamail never creates pending subscribers nobody will ask (ConsentMissing). A
+    ``dry_run`` checks the file either way and stores nothing."""
     table = open_table(path)
     report = ImportReport(encoding=table.encoding, delimiter=table.delimiter, dry_run=dry_run)
     source = f"import:{path.name}"[:100]
@@ -127,6 +144,8 @@ def import_subscribers(
         with unit_of_work(engine) as session:
             mailing_list = get_list(session, list_name)
             assert mailing_list.id is not None
+            if not confirmed and not dry_run:
+                raise ConsentMissing(CONSENT_MISSING)
             with closing(_Statements(session, mailing_list.id, utcnow())) as sql:
                 # most lists have no suppressions yet: then no chunk needs to look them up
                 any_suppressed = sql.any_suppressed()

@@ -11,6 +11,7 @@ import typer
 
 from isamail.cli import output
 from isamail.cli.state import project
+from isamail.errors import ExitCode
 
 if TYPE_CHECKING:
     from isamail.context import Project
@@ -100,7 +101,10 @@ def import_(
     list_name: ListOption,
     confirmed: Annotated[
         bool,
-        typer.Option("--confirmed", help="Die Einwilligungen liegen vor (sonst: unbestätigt)."),
+        typer.Option(
+            "--confirmed",
+            help="Die Einwilligungen liegen vor (Pflicht: ohne sie wird nichts importiert).",
+        ),
     ] = False,
     consent_note: Annotated[
         str,
@@ -122,25 +126,28 @@ def import_(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Importiert Abonnenten aus einer CSV-Datei, alles oder nichts."""
+    """Importiert Abonnenten mit vorliegender Einwilligung aus einer CSV-Datei, alles oder nichts.
+
+    Bestätigungsmails an importierte Adressen verschickt isamail nicht (UWG § 7)."""
     from isamail.audience.importer import import_subscribers
 
     proj = project(ctx)
     if rejects is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         rejects = proj.directory / "rejected" / f"{file.stem}-{stamp}.csv"
-    note = consent_note or (f"Import aus {file.name} mit --confirmed" if confirmed else "")
-    if confirmed and not consent_note:
-        output.say(
-            "Hinweis: ohne --consent-note ist nur vermerkt, dass die Einwilligung "
-            "beim Import als vorhanden erklärt wurde."
+    if confirmed and not consent_note.strip() and not dry_run:
+        output.fail(
+            "Woher stammt die Einwilligung? Zu --confirmed gehört --consent-note „…“, "
+            "z. B. „Anmeldeliste Fachkonferenz 2019“; der Vermerk steht im Nachweis jeder "
+            "importierten Adresse."
         )
+        raise typer.Exit(ExitCode.USER_ERROR)
     report = import_subscribers(
         proj.engine,
         file,
         list_name,
         confirmed=confirmed,
-        consent_note=note,
+        consent_note=consent_note.strip(),
         dry_run=dry_run,
         rejects_path=rejects,
     )
@@ -171,6 +178,11 @@ def import_(
         output.say(f"Abgelehnte Zeilen mit Grund: {report.rejects_file}")
     if dry_run:
         output.say("Probelauf: nichts gespeichert.")
+        if not confirmed:
+            output.say(
+                "Der Import selbst braucht --confirmed --consent-note „woher“: isamail "
+                "trägt nur Adressen ein, deren Einwilligung schon vorliegt."
+            )
 
 
 @app.command("export")
