@@ -124,3 +124,13 @@ def _german_reason(reason: str) -> str:
         if reason.startswith(english):
             return german
     return reason
+
+
+def mask(address: str) -> str:
+    """The address as a page may show it to whoever holds a link: the start of the local
+    part and the domain, enough for its owner to recognise (an•••@example.org)."""
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return "•••"
+    keep = 1 if len(local) <= 3 else 2
+    return f"{local[:keep]}•••@{domain}"

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from isamail import outbox
-from isamail.audience.addresses import address_hash, normalise
+from isamail.audience.addresses import address_hash, mask, normalise
 from isamail.audience.subscribers import (
     AddResult,
     add_subscriber,
@@ -66,6 +66,10 @@ _HARD_BLOCKS = {SuppressionReason.COMPLAINT, SuppressionReason.BLOCKLISTED}
 
 class LinkInvalid(NotFound):
     """A token that is forged, mangled, a preview's placeholder, or names nothing."""
+
+
+class NoListChosen(IsamailError):
+    """The form was sent without a list while it offers several."""
 
 
 class LinkExpired(IsamailError):
@@ -199,7 +203,7 @@ def _list_names(engine: Engine, requested: Sequence[str], *, public_only: bool) 
     if not names:
         offered = [n for n, private in known.items() if not private]
         if len(offered) != 1:
-            raise IsamailError("Bitte wählen Sie mindestens eine Liste.")
+            raise NoListChosen("Bitte wählen Sie mindestens eine Liste.")
         names = offered
     if len(names) > MAX_LISTS:
         raise IsamailError(f"Höchstens {MAX_LISTS} Listen auf einmal.")
@@ -450,6 +454,7 @@ def request_confirmation(
 class UnsubscribeView:
     list_title: str
     language: str
+    address: str  # masked (an•••@example.org): the page says which address leaves
     subscribed: bool  # False: already unsubscribed from this list (the page says so)
     other_lists: int  # other lists the person is still subscribed to
 
@@ -476,6 +481,7 @@ def unsubscribe_view(engine: Engine, secret: str, token: str) -> UnsubscribeView
     return UnsubscribeView(
         list_title=mailing_list.title or mailing_list.name,
         language=subscriber.language,
+        address=mask(subscriber.email),
         subscribed=found.status in (SubscriptionStatus.CONFIRMED, SubscriptionStatus.PENDING),
         other_lists=int(others),
     )

@@ -20,22 +20,25 @@ from isamail.audience.subscribers import unsubscribe_by_token
 from isamail.compose.render import web_html
 from isamail.config import Settings
 from isamail.context import Project
-from isamail.errors import NotFound
+from isamail.errors import InvalidAddress, IsamailError, NotFound
 from isamail.tokens import unsubscribe_token
 from isamail.web.deps import (
     ClientIP,
     EngineDep,
     Outbox,
+    Pages,
     PagesDep,
     ProjectDep,
     SettingsDep,
     SignupForm,
+    SignupFormData,
     SignupThrottle,
     StateDep,
     UnsubscribeForm,
     UserAgent,
     WriteSlot,
 )
+from isamail.web.texts import LANGUAGES, TEXTS
 
 log = logging.getLogger("isamail.web")
 router = APIRouter()
@@ -76,21 +79,47 @@ def signup(
     elif not throttle.allow(ip):
         log.warning("signup ignored: too many from one IP")
     else:
-        outcome = optin.signup(
-            project,
-            optin.SignupRequest(
-                email=form.email,
-                lists=form.lists,
-                name=form.name,
-                language=form.lang,
-                ip=ip,
-                user_agent=user_agent,
-                form=form.origin,
-            ),
-        )
+        try:
+            outcome = optin.signup(
+                project,
+                optin.SignupRequest(
+                    email=form.email,
+                    lists=form.lists,
+                    name=form.name,
+                    language=form.lang,
+                    ip=ip,
+                    user_agent=user_agent,
+                    form=form.origin,
+                ),
+            )
+        except IsamailError as exc:
+            return _signup_again(pages, project, form, language, exc)
         if outcome.mail_id is not None and worker is not None:
             worker.wake()
     return pages.render("subscribed.html", language=language)
+
+
+def _signup_again(
+    pages: Pages, project: Project, form: SignupFormData, language: str, exc: IsamailError
+) -> HTMLResponse:
+    """The form again, with what was typed and one line saying what to fix."""
+    texts = TEXTS[language]
+    if isinstance(exc, InvalidAddress):
+        error = texts["bad_address"]
+    elif isinstance(exc, optin.NoListChosen):
+        error = texts["choose_list"]
+    else:
+        error = exc.message
+    return pages.render(
+        "subscribe.html",
+        status=exc.http_status,
+        language=language,
+        lists=optin.public_lists(project.engine),
+        chosen=set(form.lists),
+        error=error,
+        email=form.email,
+        name=form.name,
+    )
 
 
 @router.get("/confirm/{token}", response_class=HTMLResponse)
@@ -120,14 +149,21 @@ def confirm(
     return pages.render("confirmed.html", language=pages.language(view.language), view=view)
 
 
+def _subscriber_language(pages: Pages, preferred: str) -> str:
+    """The unsubscribe pages speak the subscriber's language, not the browser's (a shared
+    or office computer); the page's own language links (?lang=) still win."""
+    if pages.override in LANGUAGES:
+        return str(pages.override)
+    return preferred if preferred in LANGUAGES else pages.language()
+
+
 @router.get("/u/{token}", response_class=HTMLResponse)
 def unsubscribe_page(
     token: Token, pages: PagesDep, engine: EngineDep, settings: SettingsDep
 ) -> HTMLResponse:
     view = optin.unsubscribe_view(engine, settings.secret_key, token)
-    return pages.render(
-        "unsubscribe.html", language=pages.language(view.language), view=view, token=token
-    )
+    language = _subscriber_language(pages, view.language)
+    return pages.render("unsubscribe.html", language=language, view=view, token=token)
 
 
 @router.post("/u/{token}", response_class=HTMLResponse, dependencies=[WriteSlot])
@@ -147,7 +183,9 @@ def unsubscribe(
         all_lists=form.all_lists,
         source="one-click" if form.one_click else "web",
     )
-    return pages.render("unsubscribed.html", language=pages.language(view.language), view=view)
+    return pages.render(
+        "unsubscribed.html", language=_subscriber_language(pages, view.language), view=view
+    )
 
 
 @router.get("/unsubscribe", response_class=HTMLResponse)
