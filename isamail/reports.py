@@ -30,7 +30,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
@@ -49,6 +49,9 @@ LEFT_KINDS = ("unsubscribed", "complaint")
 DEFAULT_MAX_BOUNCE_RATE = 0.02
 DEFAULT_MAX_COMPLAINT_RATE = 0.003
 TOP_DOMAINS = 10
+# Gmail sends no complaint reports (feedback loop) to senders; its Postmaster Tools
+# show the spam rate instead.
+GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 TIMELINE_BARS = 20
 SHOWN_RECIPIENTS = 20
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>]+>?")
@@ -136,6 +139,18 @@ class IssueDetail:
     waiting: int  # queued or being sent
     waiting_examples: list[str]
     resume_command: str | None
+    # The relay's quota holds the waiting ones back until then (smtp.quota_per_*) ...
+    quota_until: datetime | None = None
+    quota_limit: str = ""  # ... by this limit, e.g. "10.000 je Tag"
+
+    @property
+    def gmail_recipients(self) -> int | None:
+        """Messages sent to Gmail's own domains, which send isamail no complaint reports;
+        None where they are not among the domains counted (then fewer than the last)."""
+        rows = [d for d in self.domains if d.domain.lower() in GMAIL_DOMAINS]
+        if not rows and len(self.domains) >= TOP_DOMAINS:
+            return None
+        return sum(d.sent for d in rows)
 
     def as_json(self) -> dict[str, Any]:
         data = self.report.as_json()
@@ -154,6 +169,12 @@ class IssueDetail:
                     "examples": self.waiting_examples,
                     "resume": self.resume_command,
                 },
+                "waiting_for_quota": (
+                    {"until": self.quota_until.isoformat(), "limit": self.quota_limit}
+                    if self.quota_until
+                    else None
+                ),
+                "gmail_recipients": self.gmail_recipients,
             }
         )
         return data
@@ -416,6 +437,12 @@ def issue_detail(
     if waiting:
         lists = " ".join(f"--list {name}" for name in report.lists.split(", ") if name)
         detail.resume_command = f"isamail send {issue} {lists}".strip()
+        if settings is not None:
+            from isamail.deliverability.quotas import quota_wait
+
+            held = quota_wait(settings, db, datetime.now(UTC))
+            if held is not None:
+                detail.quota_until, detail.quota_limit = held.next_at, held.limit
     return detail
 
 

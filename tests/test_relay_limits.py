@@ -12,6 +12,7 @@ from isamail.db.engine import unit_of_work
 from isamail.db.models import Delivery, Edition, OutgoingMail, Subscriber
 from isamail.db.readonly import read_only
 from isamail.deliverability.breaker import CircuitBreaker, is_policy_refusal
+from isamail.deliverability.limits import DeliveryLimits
 from isamail.deliverability.providers import ProviderDirectory, known_provider, provider_of_mx
 from isamail.deliverability.quotas import UNLIMITED, Allowance, Quota, QuotaLedger, quota_wait
 from isamail.deliverability.resolver import Resolver
@@ -282,3 +283,56 @@ def test_the_ledger_counts_sends_in_the_database(project: Project) -> None:
         assert quota_wait(project.settings, db, now) is None  # no quota set
     assert wait is not None and wait.next_at == now + timedelta(hours=19)
     assert wait.limit == "3 je Tag"
+
+
+# --- the engine's view: DeliveryLimits ------------------------------------------------
+
+
+def test_delivery_limits_pause_one_provider_and_count_the_quota(
+    project: Project, dns_server: DnsTestServer
+) -> None:
+    """What the send engine does per message, against a relay that answers 421 4.7.0 for
+    one provider: after pause_after refusals its recipients are held until the pause
+    ends, everyone else goes on, and the quota counts what went out."""
+    dns_server.mx("stadt-wuhan.example", (10, "mxbiz1.qq.com"))
+    dns_server.mx("stadt-duisburg.example", (10, "mx.stadt-duisburg.example"))
+    settings = load_settings(
+        project.directory,
+        {
+            "ISAMAIL_DATABASE_URL": project.settings.database_url,
+            "ISAMAIL_DNS_NAMESERVERS": dns_server.nameserver,
+            "ISAMAIL_PROVIDERS_PAUSE_AFTER": "3",
+            "ISAMAIL_PROVIDERS_PAUSE": "900",
+            "ISAMAIL_SMTP_QUOTA_PER_MINUTE": "30",
+        },
+    )
+    now = T0
+    limits = DeliveryLimits.for_settings(settings, project.engine, now)
+    domains = ["qq.com", "stadt-wuhan.example", "gmail.com", "stadt-duisburg.example"] * 10
+    sent: list[str] = []
+    held: dict[str, datetime] = {}
+    for i, domain in enumerate(domains):
+        moment = now + timedelta(seconds=i)
+        if limits.allowance(moment).may_send == 0:
+            held[f"{i}@{domain}"] = limits.allowance(moment).next_at or moment
+            continue
+        until = limits.hold_until(domain, moment)
+        if until is not None:
+            held[f"{i}@{domain}"] = until
+            continue
+        if limits.provider(domain).key == "tencent":
+            limits.refused(domain, 421, "4.7.0 Mail is rejected by recipients", moment)
+        else:
+            limits.sent(domain, moment)
+            sent.append(f"{i}@{domain}")
+    pauses = limits.pauses()
+    assert len(pauses) == 1
+    assert (pauses[0].provider, pauses[0].name) == ("tencent", "QQ/Tencent (auch Exmail)")
+    assert pauses[0].replies == ["421 4.7.0 Mail is rejected by recipients"]
+    # both QQ domains (one by its MX) are held until the pause ends, nobody else
+    tencent_held = {k for k in held if k.split("@")[1] in ("qq.com", "stadt-wuhan.example")}
+    assert tencent_held and all(held[k] == pauses[0].until for k in tencent_held)
+    assert len(sent) == 20  # gmail.com and stadt-duisburg.example, all of them
+    assert len(tencent_held) + len(sent) + 3 == len(domains)  # three were refused
+    # the quota: 20 sent within the minute, ten more may go
+    assert limits.allowance(now + timedelta(seconds=40)).may_send == 10

@@ -280,7 +280,7 @@ def _detail_tables(detail: IssueDetail) -> None:
     if r.policy_bounces:
         row("  davon Ablehnung aus Richtliniengründen", r.policy_bounces, attempted)
     row("vorübergehend unzustellbar (soft)", r.soft_bounces, attempted)
-    row("Spam-Beschwerden", r.complaints, r.sent)
+    row("Spam-Beschwerden (gemeldete; Grenze 0,3 %)", r.complaints, r.sent)
     row("seitdem abgemeldet", r.unsubscribed, r.recipients)
     row("wartend / in Arbeit", r.queued + r.sending, r.recipients)
     if r.skipped:
@@ -288,6 +288,7 @@ def _detail_tables(detail: IssueDetail) -> None:
             "übersprungen (vor dem Versand abgemeldet, gelöscht, gesperrt)", r.skipped, r.recipients
         )
     output.out.print(t)
+    output.out.print(escape(_complaints_unseen(detail)))
     for warning in r.warnings:
         output.say(escape(f"Warnung: {warning}"))
     _reasons(detail)
@@ -308,9 +309,33 @@ def _detail_tables(detail: IssueDetail) -> None:
                 f"\n{detail.waiting} Empfänger warten noch: "
                 + ", ".join(detail.waiting_examples)
                 + (" …" if detail.waiting > len(detail.waiting_examples) else "")
+                + _quota_line(detail)
                 + f"\nWeiter mit: {detail.resume_command}"
             )
         )
+
+
+def _complaints_unseen(detail: IssueDetail) -> str:
+    """What the complaint rate cannot show: providers without a feedback loop."""
+    from isamail.reports import percent
+
+    gmail = detail.gmail_recipients
+    share = ""
+    if gmail and detail.report.sent:
+        share = f" {_n(gmail)} der Versandten ({percent(gmail / detail.report.sent)})"
+        share += " gingen an Gmail-Adressen."
+    return (
+        "Beschwerden melden nur Anbieter mit Rückmeldeschleife (Microsoft, Yahoo, nach "
+        f"Anmeldung); Gmail meldet keine.{share} Die Spamrate bei Gmail zeigen die Google "
+        "Postmaster Tools (postmaster.google.com); Gmail verlangt unter 0,3 %."
+    )
+
+
+def _quota_line(detail: IssueDetail) -> str:
+    if detail.quota_until is None:
+        return ""
+    until = detail.quota_until.astimezone().strftime("%d.%m.%Y %H:%M")
+    return f"\nSie warten auf das Kontingent des Relays ({detail.quota_limit}) bis {until}."
 
 
 def _reasons(detail: IssueDetail) -> None:

@@ -140,7 +140,8 @@ class QuotaLedger:
 
 
 class _Rows(Protocol):
-    is_sqlite: bool
+    @property
+    def is_sqlite(self) -> bool: ...
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]: ...
 
