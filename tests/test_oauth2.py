@@ -264,3 +264,14 @@ def test_no_oauth2_without_tls(tmp_path: Path, token_server: TokenServer) -> Non
         with pytest.raises(SmtpError, match="bietet kein STARTTLS an"):
             open_connection(relay_endpoint(load_settings(tmp_path, {})), timeout=5)
         assert relay.auth_commands == [] and token_server.requests == []
+
+
+def test_config_masks_the_oauth2_secrets(tmp_path: Path) -> None:
+    (tmp_path / "isamail.toml").write_text(
+        '[oauth2]\ntoken_url = "https://login.example/token"\nclient_id = "app"\n'
+        f'client_secret = "{SECRET}"\nrefresh_token = "rt-geheim"\n',
+        encoding="utf-8",
+    )
+    shown = {key: value for key, value, _ in load_settings(tmp_path, {}).describe()}
+    assert shown["oauth2.client_secret"] == shown["oauth2.refresh_token"] == "********"
+    assert shown["oauth2.client_id"] == "app"
