@@ -1,28 +1,19 @@
-"""SMTP transport: one connection to the relay, one transaction per recipient.
+"""SMTP transport: connections to the relay.
 
-The only module that imports smtplib. smtplib is used for the connection, TLS,
-EHLO and AUTH, but not for the mail transaction: ``sendmail``/``data`` run a
-regex over every message to normalise line endings and stuff dots, which is
-more than half of smtplib's CPU time per 40 KB message. Our messages already
-have CRLF line endings, so dots are stuffed with one ``bytes.replace``.
+The only module that imports smtplib, and it uses smtplib only to open a session:
+connect, EHLO, STARTTLS and AUTH (``open_connection``). The mail transactions run on
+``transport.protocol.ClientProtocol``, which works on bytes; ``SmtpConnection`` moves
+those bytes over the session's socket, blocking (``send``, one message) or not
+(``flush`` and ``read``, for the engine, which drives all its connections from one
+thread: a thread per connection spent more time handing Python's interpreter lock
+around than on the mail, bench/README.md). Messages go out as isamail built them,
+CRLF line ends and dots stuffed once (smtplib's ``sendmail`` runs a regex over every
+message for that).
 
-With PIPELINING the next transaction's MAIL, RCPT and DATA go out in the same
-write as this message's content (RFC 2920 3.1 allows the content to open a
-group): one round trip per message instead of two. An envelope written ahead
-transfers nothing; if the connection dies before its content follows, the
-server drops the transaction.
-
-The mail transaction is written as steps (``SmtpConnection.steps``), a generator
-that says when it must wait for the socket: the sender drives the steps of all
-its connections from one thread over non-blocking sockets, so that the
-connections never take the interpreter lock from each other (four threads did,
-on every system call; bench/README.md). ``send`` runs the same steps on the
-blocking socket, where they never wait.
-
-Errors that concern the server as a whole (unreachable, TLS, AUTH, greeting)
-raise ``SmtpError`` from ``open_connection``. Errors that concern one message
-are returned as a ``SendOutcome``; ``send`` itself never raises for SMTP or
-network trouble, so the sender can record every attempt.
+Errors that concern the server as a whole (unreachable, TLS, AUTH, greeting) raise
+``SmtpError`` from ``open_connection``. Errors that concern one message end its
+transaction with an outcome; sending never raises for SMTP or network trouble, so
+every attempt can be recorded.
 """
 
 from __future__ import annotations
@@ -32,19 +23,26 @@ import ipaddress
 import smtplib
 import socket
 import ssl
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from types import TracebackType
-from typing import Literal, Protocol, TypeVar
+from typing import Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from isamail.config import redact_url
 from isamail.errors import SmtpError
+from isamail.transport.protocol import (
+    ClientProtocol,
+    Outcome,
+    Stage,
+    Status,
+    Transaction,
+    dot_stuffed,
+)
 
 __all__ = [
     "DEFAULT_PORTS",
-    "Outgoing",
     "RelayProbe",
     "SendOutcome",
     "SmtpConnection",
@@ -55,15 +53,8 @@ __all__ = [
     "probe_relay",
 ]
 
-_T = TypeVar("_T")
-
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 MASK = "********"
-
-Status = Literal["sent", "temporary", "permanent", "connection_lost"]
-Stage = Literal["mail", "rcpt", "data"]
-# What a step waits for: the socket to become readable, or writable.
-Wait = Literal["read", "write"]
 
 
 class TokenSource(Protocol):
@@ -156,7 +147,7 @@ def _masked(url: str) -> str:
 
 @dataclass(frozen=True)
 class SendOutcome:
-    """What happened to one message for one recipient."""
+    """What happened to one message for one recipient (see transport.protocol.Outcome)."""
 
     status: Status
     code: int | None  # SMTP reply code; None when no reply decided it
@@ -171,89 +162,54 @@ class SendOutcome:
         return self.status == "sent"
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """One message for one recipient, as ``SmtpConnection.send`` takes it."""
-
-    envelope_from: str
-    recipient: str
-    message: bytes  # RFC 5322 with CRLF line endings; see ``stuffed``
-    smtputf8: bool = False
-    # True: ``message`` is already DATA's payload, dot-stuffed and ended by CRLF.CRLF
-    # (PreparedMessage.smtp_data), so the transport sends it as it is.
-    stuffed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Envelope:
-    """MAIL, RCPT and DATA of one transaction, ready to write."""
-
-    key: tuple[str, str]  # (envelope_from, recipient) as the caller gave them
-    commands: bytes
-
-
-Steps = Generator[Wait, None, SendOutcome]
-
-_LOST_CLOSED = "Verbindung ist bereits geschlossen"
-_MAX_LINE = 8192  # smtplib's limit for a reply line
 _RECV = 65536
 
 
 class SmtpConnection:
-    """An open, greeted (and, where configured, encrypted and logged-in) session.
+    """An open session, greeted and (where configured) encrypted and logged in; its mail
+    transactions run on ``protocol`` (transport.protocol), this class moves the bytes.
 
-    Not thread-safe: one connection per sending thread, or many driven by one thread
-    through ``steps`` (see the module docstring).
+    The engine drives many connections from one thread on non-blocking sockets
+    (``flush`` and ``read``); ``send`` runs one transaction on the blocking socket.
     """
 
     def __init__(self, smtp: smtplib.SMTP, endpoint: SmtpEndpoint) -> None:
         self._smtp = smtp
         self.endpoint = endpoint
-        self.supports_smtputf8: bool = smtp.has_extn("smtputf8")
-        self.supports_8bitmime: bool = smtp.has_extn("8bitmime")
-        self.supports_pipelining: bool = smtp.has_extn("pipelining")
-        self.sent_count = 0
-        self._alive = True
-        # An envelope written ahead with the previous message, replies not yet read.
-        self._ahead: _Envelope | None = None
-        # Replies are read here rather than through smtplib's file object, which cannot
-        # wait without blocking. smtplib read nothing past the last EHLO reply: a
-        # server says nothing until asked.
-        self._received = bytearray()
-        sock = smtp.sock
-        self._timeout = sock.gettimeout() if sock is not None else None
-        self._blocking = True
-        # Just written, no reply read since: on a non-blocking socket the first recv would
-        # almost always find nothing (9,578 of 10,000 messages against smtp-sink), so the
-        # steps wait for the socket first.
-        self._unanswered = False
-        if sock is not None:
-            # Every write is a complete command or message followed by a read, so
-            # Nagle's algorithm can only add delay (against delayed ACKs).
+        self.protocol = ClientProtocol(
+            pipelining=smtp.has_extn("pipelining"),
+            smtputf8=smtp.has_extn("smtputf8"),
+            eightbitmime=smtp.has_extn("8bitmime"),
+        )
+        size = smtp.esmtp_features.get("size", "")
+        self.max_size = int(size) if size.isdigit() else None  # SIZE (RFC 1870); 0: none
+        self.sock: socket.socket | None = smtp.sock
+        self._pending = bytearray()  # queued by the protocol, not yet taken by the socket
+        self._timeout = self.sock.gettimeout() if self.sock is not None else None
+        if self.sock is not None:
+            # Every write is a complete command group followed by a read, so Nagle's
+            # algorithm can only add delay (against delayed ACKs).
             with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     @property
-    def sock(self) -> socket.socket | None:
-        """The session's socket (TLS-wrapped where it is encrypted); None once closed."""
-        return self._smtp.sock
-
-    @property
-    def envelope_ahead(self) -> bool:
-        """An envelope went out ahead with the last message (PIPELINING): the server
-        waits for that message's content, and only closing the connection aborts it."""
-        return self._ahead is not None
+    def supports_smtputf8(self) -> bool:
+        return self.protocol.smtputf8
 
     @property
     def alive(self) -> bool:
-        """False once the server went away, said 421, or ``close`` was called."""
-        return self._alive
+        """False once the server went away, said 421, or the connection was closed."""
+        return self.sock is not None and self.protocol.broken is None
+
+    @property
+    def wants_write(self) -> bool:
+        return bool(self._pending) or self.protocol.has_output
+
+    @property
+    def wants_read(self) -> bool:
+        return self.protocol.waiting
 
     def set_blocking(self, blocking: bool) -> None:
-        """Non-blocking for a driver of ``steps``; blocking (with the connection's
-        timeout) for ``send`` and ``close``."""
-        self._blocking = blocking
-        self._unanswered = False
         if self.sock is not None:
             with contextlib.suppress(OSError):
                 if blocking:
@@ -261,249 +217,93 @@ class SmtpConnection:
                 else:
                     self.sock.setblocking(False)
 
-    def send(
-        self,
-        envelope_from: str,
-        recipient: str,
-        message: bytes,
-        *,
-        smtputf8: bool = False,
-        stuffed: bool = False,
-        then: Outgoing | None = None,
-    ) -> SendOutcome:
-        """Deliver ``message`` (RFC 5322, CRLF line endings, not dot-stuffed) to one recipient.
-
-        SMTPUTF8 is also used, without being asked for, when an address has a
-        non-ASCII local part: there is no other way to send to it. With ``stuffed``
-        the message is already DATA's payload (dot-stuffed, ended by CRLF.CRLF).
-
-        ``then`` is the message the caller sends next on this connection: with
-        PIPELINING its envelope goes out with this message's content, and the next
-        ``send`` must be for exactly that message.
-        """
-        steps = self.steps(
-            envelope_from, recipient, message, smtputf8=smtputf8, stuffed=stuffed, then=then
-        )
-        return _complete(steps)
-
-    def steps(
-        self,
-        envelope_from: str,
-        recipient: str,
-        message: bytes,
-        *,
-        smtputf8: bool = False,
-        stuffed: bool = False,
-        then: Outgoing | None = None,
-    ) -> Steps:
-        """``send`` as steps: yields "read" or "write" where a non-blocking socket must
-        become readable or writable before it goes on, and returns the outcome."""
-        if not self._alive:
-            return SendOutcome("connection_lost", None, _LOST_CLOSED)
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None and ahead.key != (envelope_from, recipient):
-            self._mark_dead()
-            raise RuntimeError("send() must follow with the message given as then=")
-        envelope = ahead or self._envelope(Outgoing(envelope_from, recipient, message, smtputf8))
-        if isinstance(envelope, SendOutcome):
-            return envelope
+    def flush(self) -> list[Outcome]:
+        """Writes what the protocol queued, as far as the socket takes it now. Returns
+        the transactions a failed write ended (undecided)."""
+        self._pending += self.protocol.data_to_send()
+        sock = self.sock
+        if not self._pending or sock is None:
+            return []
         try:
-            if self.supports_pipelining:
-                outcome = yield from self._pipelined(
-                    envelope, ahead is not None, message, stuffed, then
-                )
-            else:
-                outcome = yield from self._stepwise(envelope, message, stuffed)
-        except (smtplib.SMTPServerDisconnected, OSError) as exc:
-            # SMTPResponseException and ssl's errors are OSErrors too; any of them leaves
-            # the session in an unknown state, so the caller must reopen and retry.
-            self._mark_dead()
-            return SendOutcome("connection_lost", None, _lost_reason(exc))
-        if outcome.ok:
-            self.sent_count += 1
-        return outcome
+            sent = sock.send(self._pending)
+        except (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
+            return []
+        except OSError as exc:
+            return self._lost(exc)
+        del self._pending[:sent]
+        return []
 
-    def _envelope(self, outgoing: Outgoing) -> _Envelope | SendOutcome:
-        smtputf8 = outgoing.smtputf8 or not (
-            _ascii_local(outgoing.recipient) and _ascii_local(outgoing.envelope_from)
-        )
-        if smtputf8 and not self.supports_smtputf8:
-            return SendOutcome("permanent", None, "Server unterstützt kein SMTPUTF8")
-        try:
-            sender = _envelope_address(outgoing.envelope_from)
-            rcpt = _envelope_address(outgoing.recipient)
-        except ValueError as exc:
-            return SendOutcome("permanent", None, str(exc))
-        mail_args = f"<{sender}>"
-        if smtputf8:
-            mail_args += " SMTPUTF8"
-        if self.supports_8bitmime and (smtputf8 or not outgoing.message.isascii()):
-            mail_args += " BODY=8BITMIME"
-        commands = f"MAIL FROM:{mail_args}\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n"
-        return _Envelope(
-            (outgoing.envelope_from, outgoing.recipient),
-            commands.encode("utf-8" if smtputf8 else "ascii"),
-        )
-
-    def _stepwise(self, envelope: _Envelope, message: bytes, stuffed: bool) -> Steps:
-        stages: tuple[Stage, ...] = ("mail", "rcpt", "data")
-        for stage, line in zip(stages, envelope.commands.split(b"\r\n"), strict=False):
-            yield from self._write(line + b"\r\n")
-            code, reply = yield from self._reply()
-            if code // 100 != (3 if stage == "data" else 2):
-                return (yield from self._failed(stage, code, reply))
-        return (yield from self._data(message, stuffed, None))
-
-    def _pipelined(
-        self,
-        envelope: _Envelope,
-        written: bool,
-        message: bytes,
-        stuffed: bool,
-        then: Outgoing | None,
-    ) -> Steps:
-        """RFC 2920: MAIL, RCPT and DATA in one packet, replies read in order."""
-        if not written:
-            yield from self._write(envelope.commands)
-        failure: tuple[Stage, int, bytes] | None = None
-        stages: tuple[tuple[Stage, int], ...] = (("mail", 2), ("rcpt", 2), ("data", 3))
-        code = 0
-        for stage, expected in stages:
-            code, reply = yield from self._reply()
-            if code == 421:  # the server closes now: later replies will never come
-                return (yield from self._failed(stage, code, reply))
-            if code // 100 != expected and failure is None:
-                failure = (stage, code, reply)
-        if failure is None:
-            following = self._envelope(then) if then is not None else None
-            ahead = following if isinstance(following, _Envelope) else None
-            return (yield from self._data(message, stuffed, ahead))
-        if code == 354:
-            # The server took DATA although the envelope failed; an empty message
-            # ends it, and the server must refuse that for lack of recipients.
-            yield from self._write(b".\r\n")
-            yield from self._reply()
-        return (yield from self._failed(*failure))
-
-    def _data(self, message: bytes, stuffed: bool, following: _Envelope | None) -> Steps:
-        payload = message if stuffed else _dot_stuffed(message)
-        if following is not None:
-            payload += following.commands
-        yield from self._write(payload)
-        self._ahead = following
-        code, reply = yield from self._reply()
-        outcome = _classify(code, reply, "data")
-        # The end of DATA ends the transaction whatever the reply, so no RSET.
-        if code == 421 or outcome.status == "connection_lost":
-            self._mark_dead()
-        return outcome
-
-    def _failed(self, stage: Stage, code: int, reply: bytes) -> Steps:
-        outcome = _classify(code, reply, stage)
-        if outcome.ok:  # e.g. 250 where 354 was due: we no longer know the server's state
-            outcome = SendOutcome("connection_lost", code, f"unerwartete Antwort: {outcome.text}")
-        if code == 421 or outcome.status == "connection_lost":
-            self._mark_dead()
-        else:
-            yield from self._reset()
-        return outcome
-
-    def _reset(self) -> Generator[Wait, None, None]:
-        """RSET, so the next transaction starts clean; marks the connection dead if it fails."""
-        if not self._alive:
-            return
-        try:
-            yield from self._write(b"RSET\r\n")
-            code, _ = yield from self._reply()
-        except (smtplib.SMTPServerDisconnected, OSError):
-            code = -1
-        if code != 250:
-            self._mark_dead()
-
-    def reset(self) -> None:
-        _complete(self._reset())
-
-    # --- the socket -------------------------------------------------------------------
-
-    def _write(self, data: bytes) -> Generator[Wait, None, None]:
-        sock = self._socket()
-        view = memoryview(data)
-        while view:
-            try:
-                view = view[sock.send(view) :]
-            except (BlockingIOError, ssl.SSLWantWriteError):
-                yield "write"
-            except ssl.SSLWantReadError:  # TLS renegotiation: the same bytes again
-                yield "read"
-        self._unanswered = not self._blocking
-
-    def _reply(self) -> Generator[Wait, None, tuple[int, bytes]]:
-        """The next reply: (code, text lines joined by LF), as smtplib's getreply gives
-        it (-1 for a code that is not a number)."""
-        while True:
-            reply = _parse_reply(self._received)
-            if reply is not None:
-                return reply
-            if len(self._received) > _MAX_LINE and b"\n" not in self._received:
-                raise smtplib.SMTPResponseException(500, "Line too long.")
-            sock = self._socket()
-            if self._unanswered:
-                self._unanswered = False
-                # TLS may hold decrypted bytes the socket no longer shows as readable
-                if not (isinstance(sock, ssl.SSLSocket) and sock.pending()):
-                    yield "read"
-            try:
-                chunk = sock.recv(_RECV)
-            except (BlockingIOError, ssl.SSLWantReadError):
-                yield "read"
-                continue
-            except ssl.SSLWantWriteError:
-                yield "write"
-                continue
-            if not chunk:
-                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-            self._received += chunk
-
-    def _socket(self) -> socket.socket:
-        sock = self._smtp.sock
+    def read(self) -> list[Outcome]:
+        """Reads what the server sent; returns the transactions it ended."""
+        sock = self.sock
         if sock is None:
-            raise smtplib.SMTPServerDisconnected("nicht verbunden")
-        return sock
+            return self.protocol.connection_lost("Verbindung ist bereits geschlossen")
+        try:
+            chunk = sock.recv(_RECV)
+        except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return []
+        except OSError as exc:
+            return self._lost(exc)
+        if not chunk:
+            return self._lost(None)
+        outcomes = self.protocol.receive(chunk)
+        # TLS may hold decrypted bytes the socket no longer shows as readable
+        while isinstance(sock, ssl.SSLSocket) and sock.pending() and self.protocol.waiting:
+            outcomes += self.protocol.receive(sock.recv(_RECV))
+        return outcomes
+
+    def timed_out(self) -> list[Outcome]:
+        return self._lost(TimeoutError())
+
+    def _lost(self, exc: BaseException | None) -> list[Outcome]:
+        reason = _lost_reason(exc) if exc is not None else "Verbindung vom Server beendet"
+        outcomes = self.protocol.connection_lost(reason)
+        self._close_socket()
+        return outcomes
+
+    def send(
+        self, envelope_from: str, recipient: str, message: bytes, *, smtputf8: bool = False
+    ) -> SendOutcome:
+        """Delivers ``message`` (RFC 5322 with CRLF line ends, not dot-stuffed) to one
+        recipient on the blocking socket; never raises for SMTP or network trouble."""
+        if not self.protocol.ready:
+            reason = self.protocol.broken or "Verbindung ist nicht bereit"
+            return SendOutcome("connection_lost", None, reason)
+        tx = Transaction(
+            0,
+            wire_address(envelope_from),
+            wire_address(recipient),
+            dot_stuffed(message),
+            smtputf8=smtputf8,
+            eight_bit=not message.isascii(),
+        )
+        self.set_blocking(True)
+        outcomes = [immediate] if (immediate := self.protocol.begin(tx)) else []
+        while not outcomes:
+            outcomes = self.flush()
+            if self._pending or outcomes:
+                continue
+            outcomes = self.read()
+        self.flush()  # an RSET the protocol queued after a refusal
+        first = outcomes[0]
+        return SendOutcome(first.status, first.code, first.text, first.stage)
 
     def close(self) -> None:
-        """QUIT politely if still connected; never raises.
-
-        With an envelope written ahead the server may be waiting for message content,
-        where QUIT would be read as text: the socket is closed without it, and a server
-        treats a connection closed mid-transaction like RSET (RFC 5321 3.8).
-        """
-        if self._alive and self._ahead is None:
+        """QUIT politely if the session is idle; never raises. A connection closed in
+        the middle of a transaction leaves it undelivered (RFC 5321 3.8)."""
+        if self.alive and not self.protocol.open_keys and not self._pending:
             self.set_blocking(True)
-            with contextlib.suppress(smtplib.SMTPException, OSError, RuntimeError):
-                _complete(self._quit())
-        self._alive = False
-        self._ahead = None
-        self._close_socket()
-
-    def abandon(self) -> None:
-        """Lets go of a connection inherited by a forked process: the descriptor is closed
-        without a word, since the parent still talks on the same session."""
-        self._alive = False
-        self._ahead = None
-        self._close_socket()
-
-    def _quit(self) -> Generator[Wait, None, None]:
-        yield from self._write(b"QUIT\r\n")
-        yield from self._reply()
-
-    def _mark_dead(self) -> None:
-        self._alive = False
-        self._ahead = None
+            self.protocol.quit()
+            with contextlib.suppress(OSError):
+                assert self.sock is not None
+                self.sock.sendall(self.protocol.data_to_send())
+                self.sock.recv(_RECV)
         self._close_socket()
 
     def _close_socket(self) -> None:
         with contextlib.suppress(OSError):
             self._smtp.close()
+        self.sock = None
 
     def __enter__(self) -> SmtpConnection:
         return self
@@ -517,63 +317,8 @@ class SmtpConnection:
         self.close()
 
     def __repr__(self) -> str:
-        state = "offen" if self._alive else "geschlossen"
-        return f"<SmtpConnection {self.endpoint.display()} {state}, {self.sent_count} gesendet>"
-
-
-def _complete(steps: Generator[Wait, None, _T]) -> _T:
-    """Runs steps on a blocking socket, where they never have to wait."""
-    try:
-        wanted = next(steps)
-    except StopIteration as done:
-        return done.value
-    steps.close()
-    raise RuntimeError(f"steps on a blocking socket waited ({wanted})")
-
-
-def _parse_reply(received: bytearray) -> tuple[int, bytes] | None:
-    """Takes one complete reply off the front of ``received`` (None if it has none)."""
-    lines: list[bytes] = []
-    start = 0
-    while True:
-        end = received.find(b"\n", start)
-        if end < 0:
-            return None
-        line = bytes(received[start : end + 1])
-        start = end + 1
-        lines.append(line[4:].strip(b" \t\r\n"))
-        if line[3:4] != b"-":
-            del received[:start]
-            try:
-                code = int(line[:3])
-            except ValueError:
-                code = -1
-            return code, b"\n".join(lines)
-
-
-def _dot_stuffed(message: bytes) -> bytes:
-    """The DATA payload: dots at line starts doubled, ended by CRLF.CRLF (RFC 5321 4.5.2)."""
-    body = message.replace(b"\r\n.", b"\r\n..")
-    if body.startswith(b"."):
-        body = b"." + body
-    return body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n")
-
-
-def _classify(code: int, reply: bytes, stage: Stage) -> SendOutcome:
-    text = reply.decode("utf-8", "replace").replace("\n", " ").strip()
-    if code == 421:
-        return SendOutcome("temporary", code, text or "Server beendet die Verbindung", stage)
-    match code // 100:
-        case 2:
-            return SendOutcome("sent", code, text, stage)
-        case 4:
-            return SendOutcome("temporary", code, text, stage)
-        case 5:
-            return SendOutcome("permanent", code, text, stage)
-    # An unexpected code means we no longer know where in the dialogue we are.
-    return SendOutcome(
-        "connection_lost", code if code > 0 else None, f"unerwartete Antwort: {text}", stage
-    )
+        state = "offen" if self.alive else "geschlossen"
+        return f"<SmtpConnection {self.endpoint.display()} {state}>"
 
 
 def _lost_reason(exc: BaseException) -> str:
@@ -584,17 +329,9 @@ def _lost_reason(exc: BaseException) -> str:
     return f"Verbindung unterbrochen: {detail}"
 
 
-def _ascii_local(address: str) -> bool:
-    return address.rpartition("@")[0].isascii()
-
-
-_FORBIDDEN = frozenset("\r\n<> \t\x00")
-
-
-def _envelope_address(address: str) -> str:
-    """The address as it goes into MAIL FROM / RCPT TO: an IDN domain in its xn-- form."""
-    if _FORBIDDEN.intersection(address):
-        raise ValueError(f"ungültige Adresse für den SMTP-Umschlag: {address!r}")
+def wire_address(address: str) -> str:
+    """The address as it goes into MAIL FROM / RCPT TO: an IDN domain in its xn-- form
+    (IDNA 2008); the local part as it is (a non-ASCII one needs SMTPUTF8)."""
     local, at, domain = address.rpartition("@")
     if not at or domain.isascii():
         return address
@@ -607,8 +344,8 @@ def _idna(domain: str) -> str:
 
     try:
         return idna.encode(domain, uts46=True).decode("ascii")
-    except idna.IDNAError as exc:
-        raise ValueError(f"Domain {domain} ist kein gültiger internationaler Name: {exc}") from None
+    except idna.IDNAError:
+        return domain  # left as it is: the server refuses it, for this recipient only
 
 
 def open_connection(
