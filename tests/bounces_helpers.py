@@ -13,7 +13,7 @@ from sqlmodel import col
 from isamail.audience.addresses import address_hash
 from isamail.audience.lists import create_list
 from isamail.audience.subscribers import add_subscriber
-from isamail.bounces.mailbox import ReturnedMail
+from isamail.bounces.inbox import ReturnedMail
 from isamail.bounces.process import verp_local
 from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from isamail.bounces.mailbox import ImapMailbox, MaildirBox, mask_password
+from isamail.bounces.inbox import ImapMailbox, MaildirBox, mask_password
 from isamail.bounces.process import Action, ProcessReport, process_mailbox
 from isamail.config import Settings
 from isamail.context import Project

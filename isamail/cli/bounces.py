@@ -88,7 +88,7 @@ def process(
     Postfach. Dieselbe Nachricht zweimal zu verarbeiten ändert nichts.
     """
     from isamail.bounces.auto import configured_mailbox, process_configured_mailbox
-    from isamail.bounces.mailbox import ImapMailbox, MaildirBox, read_mbox
+    from isamail.bounces.inbox import ImapMailbox, MaildirBox, read_mbox
     from isamail.bounces.process import process_mailbox
 
     chosen = [

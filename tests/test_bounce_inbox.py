@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from isamail.bounces.classify import BounceKind, classify
-from isamail.bounces.mailbox import (
+from isamail.bounces.inbox import (
     ImapMailbox,
     ImapSettings,
     encode_folder,
