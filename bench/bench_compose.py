@@ -87,10 +87,13 @@ def main() -> None:
     t_premailer = timed(lambda: render.inline_css(raw_html), 20)
     t_compose = timed(lambda: render.compose_issue(issue, settings), 10)
     t_prepare = timed(
-        lambda: PreparedMessage.prepare(rendered, settings, list_name="isa-newsletter"), 20
+        lambda: PreparedMessage.prepare(
+            rendered, settings, list_id="<isa-newsletter.isa-portal.de>"
+        ),
+        20,
     )
 
-    prepared = PreparedMessage.prepare(rendered, settings, list_name="isa-newsletter")
+    prepared = PreparedMessage.prepare(rendered, settings, list_id="<isa-newsletter.isa-portal.de>")
     people = recipients(args.recipients, settings.base_url)
     sample = people[1:201]
     t_reference = timed(lambda: [prepared.reference_message(r).as_bytes() for r in sample], 3)

@@ -64,7 +64,7 @@ def main() -> None:
             Path(tmp), {"ISAMAIL_BASE_URL": "https://newsletter.isa-portal.de"}
         )
     rendered = render.compose_issue(load_issue(ROOT / "issues" / args.issue), settings)
-    prepared = PreparedMessage.prepare(rendered, settings, list_name="isa-newsletter")
+    prepared = PreparedMessage.prepare(rendered, settings, list_id="<isa-newsletter.isa-portal.de>")
     people = recipients(args.recipients, settings.base_url)
 
     messages = [prepared.for_recipient(p) for p in people]

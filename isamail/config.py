@@ -127,6 +127,39 @@ def _imap_url(v: str) -> str | None:
     return None
 
 
+def _domain_rates(v: dict[str, Any]) -> str | None:
+    for domain, rate in v.items():
+        if not isinstance(rate, int | float) or isinstance(rate, bool) or rate <= 0:
+            return f"braucht für {domain} eine Zahl größer als 0 (Nachrichten pro Sekunde)"
+        if "@" in domain or not domain.strip("."):
+            return f"nennt mit {domain!r} keine Domain"
+    return None
+
+
+def _address(v: str) -> str | None:
+    """An address for a header or the envelope: ``Name <local@domain>`` or bare; a domain
+    with umlauts is fine (it goes out in its xn-- form)."""
+    if not v:
+        return None
+    from email.utils import parseaddr
+
+    _, address = parseaddr(v)
+    local, at, domain = address.rpartition("@")
+    # parseaddr mends some mistakes ("news@exa mple.org"): only what is written counts
+    if not at or not local or not domain or address not in v or any(c in v for c in "\r\n\t"):
+        return "muss eine E-Mail-Adresse sein, z. B. ISA-Newsletter <newsletter@isa-portal.de>"
+    if not domain.isascii():
+        import idna
+
+        try:
+            idna.encode(domain, uts46=True)
+        except idna.IDNAError:
+            return f"hat keine gültige Domain ({domain})"
+    elif not all(label and len(label) < 64 for label in domain.split(".")):
+        return f"hat keine gültige Domain ({domain})"
+    return None
+
+
 def _language(v: str) -> str | None:
     return None if v in ("de", "en", "zh") else "muss de, en oder zh sein"
 
@@ -146,8 +179,14 @@ SETTINGS: tuple[Setting, ...] = (
         secret=True,
         check=_smtp_url,
     ),
-    Setting("from", str, "ISA-Newsletter <newsletter@isa-portal.de>", "the From header"),
-    Setting("reply_to", str, "", "Reply-To header; empty: none"),
+    Setting(
+        "from",
+        str,
+        "ISA-Newsletter <newsletter@isa-portal.de>",
+        "the From header",
+        check=_address,
+    ),
+    Setting("reply_to", str, "", "Reply-To header; empty: none", check=_address),
     Setting(
         "base_url",
         str,
@@ -167,12 +206,14 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "envelope sender; a token is added as bounces+TOKEN@domain (default: From)",
+        check=_address,
     ),
     Setting(
         "unsubscribe_address",
         str,
         "",
         "mailto: target in List-Unsubscribe (default: bounce address)",
+        check=_address,
     ),
     Setting("language", str, "de", "default language of subscribers and pages", check=_language),
     Setting(
@@ -184,13 +225,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("list_id_domain", str, "", "domain of the List-Id header (default: From's domain)"),
     Setting("smtp.connections", int, 4, "SMTP connections used at once", check=_positive),
     Setting(
-        "smtp.processes",
-        int,
-        0,
-        "processes the connections are shared among (0 = one per CPU core, at most 4)",
-        check=_not_negative,
-    ),
-    Setting(
         "smtp.messages_per_connection",
         int,
         500,
@@ -199,6 +233,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("smtp.rate_per_second", float, 0.0, "global limit, 0 = none", check=_not_negative),
     Setting("smtp.rate_per_hour", int, 0, "global limit, 0 = none", check=_not_negative),
+    Setting(
+        "smtp.domain_rates",
+        dict,
+        {},
+        'messages per second to one recipient domain, e.g. [smtp.domain_rates] "qq.com" = 2 '
+        "(environment: qq.com=2,163.com=2)",
+        check=_domain_rates,
+    ),
     Setting("smtp.timeout", float, 30.0, "seconds to wait for the server", check=_positive),
     Setting(
         "smtp.retry_window",
@@ -541,6 +583,14 @@ def _from_toml(s: Setting, value: Any, source: str) -> Any:
 def _from_env(s: Setting, raw: str, source: str) -> Any:
     if s.kind is str:
         return raw
+    if s.kind is dict:  # "qq.com=2,163.com=2.5"
+        try:
+            pairs = (item.split("=", 1) for item in raw.split(",") if item.strip())
+            return {key.strip().lower(): float(value) for key, value in pairs}
+        except ValueError:
+            raise ConfigError(
+                f"{source}: {s.key} muss die Form domain=zahl,domain=zahl haben."
+            ) from None
     if s.kind is bool:
         lowered = raw.strip().lower()
         if lowered in ("1", "true", "yes", "ja", "on"):
@@ -557,6 +607,5 @@ def _from_env(s: Setting, raw: str, source: str) -> Any:
 
 
 def _kind_name(kind: type) -> str:
-    return {int: "eine ganze Zahl", float: "eine Zahl", bool: "true oder false", str: "ein Text"}[
-        kind
-    ]
+    names = {int: "eine ganze Zahl", float: "eine Zahl", bool: "true oder false", str: "ein Text"}
+    return names.get(kind, "eine Tabelle")

@@ -82,6 +82,20 @@ def read_bounce_token(secret: str, token: str) -> int | None:
     return _read(secret, "bounce", token)
 
 
+TRANSACTIONAL_PREFIX = "t."
+
+
+def transactional_bounce_token(secret: str, mail_id: int) -> str:
+    """The VERP token of a confirmation or welcome mail (an ``outgoing_mail`` row)."""
+    return TRANSACTIONAL_PREFIX + _make(secret, "bounce:t", mail_id)
+
+
+def read_transactional_bounce_token(secret: str, token: str) -> int | None:
+    if not token.lower().startswith(TRANSACTIONAL_PREFIX):
+        return None
+    return _read(secret, "bounce:t", token[len(TRANSACTIONAL_PREFIX) :])
+
+
 def message_id_local(secret: str, kind: str, ident: int) -> str:
     """The part before the @ of a Message-ID: ``KIND.ID-MAC``. ``kind`` tells what the
     id counts (an edition's nonce for newsletter deliveries, ``t`` for transactional

@@ -72,19 +72,50 @@ def test_configuration_is_read_in_one_place() -> None:
     assert readers == {"config.py"}
 
 
-def test_the_send_path_loads_no_renderer() -> None:
-    """`isamail send` composes the issue in a forked child while the parent imports the
-    queue and the sender (compose/background.py): the parent must not pay for Jinja2,
-    markdown-it and premailer as well."""
-    import subprocess
+def test_only_the_sending_package_talks_to_the_transport() -> None:
+    """Every mail leaves through the engine (sending/); the doctor (deliverability/) may
+    greet the relay to see what it offers, and sends nothing."""
+    users = {m for m in importers_of("isamail.transport") if not m.startswith("isamail.transport")}
+    assert {m.split(".")[1] for m in users} <= {"sending", "deliverability"}, users
+    assert "isamail.sending.engine" in users
+
+
+def test_the_send_pipeline_is_one_package_of_stages() -> None:
+    stages = {"plan", "editions", "deliveries", "addressing", "gate", "journal", "engine"}
+    found = {path.stem for path in (PACKAGE / "sending").glob("*.py")}
+    assert stages | {"transactional"} <= found
+    docstring = ast.get_docstring(ast.parse((PACKAGE / "sending" / "__init__.py").read_text()))
+    assert docstring is not None
+    assert all(stage in docstring for stage in stages)
+
+
+def test_no_module_shadows_the_standard_library() -> None:
     import sys
 
-    code = (
-        "import sys, isamail.cli.send, isamail.send, isamail.sender, isamail.queue\n"
-        "print(sorted(m for m in ('jinja2', 'markdown_it', 'premailer', 'isamail.compose.render')"
-        " if m in sys.modules))"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert loaded.strip() == "[]"
+    for path in PACKAGE.rglob("*.py"):
+        if "migrations" not in path.parts:
+            assert path.stem not in sys.stdlib_module_names, path
+
+
+def test_no_class_shares_a_table_s_name() -> None:
+    tables = set()
+    models = ast.parse((PACKAGE / "db" / "models.py").read_text(encoding="utf-8"))
+    for node in models.body:
+        if isinstance(node, ast.ClassDef) and any(
+            isinstance(k, ast.keyword) and k.arg == "table" for k in node.keywords
+        ):
+            tables.add(node.name)
+    assert {"Delivery", "Edition", "SendRun", "OutgoingMail"} <= tables
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "models.py" or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                assert node.name not in tables, (path, node.name)
+
+
+def test_no_private_api_of_typer_or_click_and_no_process_tricks() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for forbidden in ("typer._click", "os._exit", "_run_exitfuncs", "os.fork", "mmap"):
+            assert forbidden not in text, (path, forbidden)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlmodel import col
 
 from isamail.bounces.classify import BounceKind, classify
-from isamail.bounces.mailbox import read_maildir
+from isamail.bounces.inbox import read_maildir
 from isamail.bounces.process import Action, process_mailbox
 from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work

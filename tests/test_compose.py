@@ -26,7 +26,6 @@ from isamail.compose.message import (
     ascii_domain,
     build_simple_message,
     format_address,
-    make_message_id,
     needs_smtputf8,
     qp_encode,
 )
@@ -48,7 +47,7 @@ from isamail.compose.texts import TEXTS
 from isamail.config import Settings, load_settings
 from isamail.errors import IsamailError
 from isamail.issues import load_issue
-from isamail.transport.smtp import _dot_stuffed
+from isamail.transport.protocol import dot_stuffed as _dot_stuffed
 from tests.test_issues import CORPUS, CORPUS_ISSUES, make_issue
 
 BASE = "https://newsletter.isa-portal.de"
@@ -568,7 +567,9 @@ RECIPIENTS = [
 
 @pytest.fixture(scope="module")
 def prepared(settings: Settings, rendered_corpus: dict[str, RenderedIssue]) -> PreparedMessage:
-    return PreparedMessage.prepare(rendered_corpus["2020-10"], settings, list_name="isa-newsletter")
+    return PreparedMessage.prepare(
+        rendered_corpus["2020-10"], settings, list_id="<isa-newsletter.isa-portal.de>"
+    )
 
 
 def parse(data: bytes) -> EmailMessage:
@@ -662,7 +663,7 @@ def test_smtp_data_is_the_message_dot_stuffed(
     issues.append(replace(issues[0], text=dotty, html=f".{UNSUBSCRIBE_URL}"))
     dotted = Recipient(".a@b.example", ".Punkt", f"{BASE}/u/.t", "mailto:u@x", "<a.b@c>")
     for rendered in issues:
-        prepared = PreparedMessage.prepare(rendered, settings, list_name="isa")
+        prepared = PreparedMessage.prepare(rendered, settings, list_id="<isa.isa-portal.de>")
         for recipient in [*RECIPIENTS, dotted]:
             payload = prepared.smtp_data(recipient)
             whole = _dot_stuffed(prepared.for_recipient(recipient))
@@ -722,11 +723,6 @@ def test_format_address_quotes_and_folds() -> None:
     assert format_address("Smith, John", "a@b.example") == '"Smith, John" <a@b.example>'
     long = format_address("Ä" * 60, "a@b.example")
     assert all(len(line) <= 76 for line in long.split("\r\n"))
-
-
-def test_make_message_id() -> None:
-    assert make_message_id("d17.abc", "isa-portal.de") == "<d17.abc@isa-portal.de>"
-    assert make_message_id("x", "bücher.example") == "<x@xn--bcher-kva.example>"
 
 
 def test_simple_message_parses(settings: Settings) -> None:

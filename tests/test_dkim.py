@@ -51,7 +51,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="module")
 def prepared(settings: Settings) -> PreparedMessage:
     rendered = compose_issue(load_issue(CORPUS / "2020-10"), settings)
-    return PreparedMessage.prepare(rendered, settings, list_name="isa-newsletter")
+    return PreparedMessage.prepare(rendered, settings, list_id="<isa-newsletter.isa-portal.de>")
 
 
 @pytest.fixture(scope="module", params=["rsa", "ed25519"])

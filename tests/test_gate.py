@@ -174,13 +174,12 @@ def test_an_erasure_between_sends_never_breaks_the_send_and_leaves_no_address(
 
 def test_the_gate_names_each_reason(newsletter: Project) -> None:
     """The gate itself, on deliveries made by a real enqueue."""
-    from isamail.compose.background import compose_named
-    from isamail.queue import enqueue, freeze_edition
+    from isamail.sending.deliveries import enqueue
+    from isamail.sending.editions import freeze_edition
+    from isamail.sending.plan import compose
 
     create_list(newsletter.engine, "presse")
-    rendered, source_hash = compose_named(
-        newsletter.issues_dir, ISSUE, newsletter.settings, newsletter.templates_dir
-    )
+    rendered, source_hash = compose(newsletter, ISSUE)
     edition = freeze_edition(newsletter.engine, rendered, source_hash)
     with read_session(newsletter.engine) as session:
         isa_id = 1

@@ -18,7 +18,7 @@ import lxml.html  # type: ignore[import-untyped]
 import pytest
 from sqlmodel import select
 
-from isamail import queue, weblinks
+from isamail import weblinks
 from isamail.audience.lists import create_list
 from isamail.audience.subscribers import add_subscriber
 from isamail.compose.render import compose_issue
@@ -38,6 +38,7 @@ from isamail.issues import (
 )
 from isamail.issues.checks import content_problems
 from isamail.preflight import preflight
+from isamail.sending import editions
 from isamail.tokens import unsubscribe_token
 from tests.conftest import Cli
 
@@ -859,7 +860,7 @@ def send_to_list(project: Project, issue: str, list_name: str, *, sent: int) -> 
     """What a send leaves in the database: the edition and ``sent`` deliveries through the
     list (the send command itself is tested in test_send.py)."""
     rendered = compose_issue(load_issue(project.issues_dir / issue), project.settings)
-    edition = queue.freeze_edition(project.engine, rendered, "hash")
+    edition = editions.freeze_edition(project.engine, rendered, "hash")
     with unit_of_work(project.engine) as session:
         mailing_list = session.exec(select(MailingList).where(MailingList.name == list_name)).one()
         subscriptions = session.exec(

@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from isamail import outbox
 from isamail.audience import optin
 from isamail.audience.lists import create_list
 from isamail.audience.subscribers import add_subscriber, suppress, unsubscribe
@@ -30,6 +29,7 @@ from isamail.db.models import (
     SuppressionReason,
     utcnow,
 )
+from isamail.sending import transactional as outbox
 from tests.conftest import Cli
 from tests.smtpd import SmtpTestServer
 

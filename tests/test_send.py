@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import shutil
 import signal
@@ -22,7 +21,7 @@ from isamail.audience.importer import import_subscribers
 from isamail.audience.lists import create_list
 from isamail.context import Project
 from isamail.db.engine import read_session
-from isamail.db.models import Edition
+from isamail.db.models import Delivery, Edition
 from isamail.db.models import SendRun as SendRunRow
 from tests.conftest import DATA, Cli
 from tests.smtpd import SmtpTestServer
@@ -242,54 +241,67 @@ def test_dry_run_and_test_copy_leave_no_delivery_records(
         monkeypatch.setenv("ISAMAIL_SMTP_URL", server.url)
         dry = cli("send", ISSUE, "--list", "isa", "--dry-run")
         assert dry.exit_code == 0, dry.output
-        assert "340 Nachrichten gebaut" in dry.stderr
-        copy = cli("send", ISSUE, "--list", "isa", "--to", "redaktion@isa-portal.de")
+        assert "340 Nachrichten würden jetzt gesendet" in dry.stderr
+        assert "http://127.0.0.1:8000" in dry.stderr  # the link base is shown
+        assert server.connections == 1 and server.messages == []  # logged in, sent nothing
+        copy = cli("send", ISSUE, "--to", "redaktion@isa-portal.de", "--to", "chef@isa-portal.de")
         assert copy.exit_code == 0, copy.output
-        assert [m.rcpt_tos for m in server.messages] == [["redaktion@isa-portal.de"]]
+        assert sorted(r for m in server.messages for r in m.rcpt_tos) == [
+            "chef@isa-portal.de",
+            "redaktion@isa-portal.de",
+        ]
         assert server.parsed(0)["Subject"] == "[Test] ISA-Newsletter Oktober 2020"
     with read_session(newsletter.engine) as session:
         assert session.exec(select(Edition)).all() == []
 
 
+def send_command(project: Project) -> list[str]:
+    isamail = Path(sys.executable).with_name("isamail")
+    return [str(isamail), "-p", str(project.directory), "send", ISSUE, "--list", "isa", "--yes"]
+
+
+def wait_for_messages(server: SmtpTestServer, n: int, child: subprocess.Popen[str]) -> None:
+    """Until ``n`` messages have arrived (the send still running)."""
+    deadline = time.monotonic() + 120
+    while len(server.messages) < n:
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline, f"only {len(server.messages)} arrived"
+        time.sleep(0.005)
+
+
 @pytest.mark.slow
-def test_kill_9_at_random_points_then_resume(
+def test_kill_9_after_n_messages_arrived_then_resume(
     newsletter: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """SIGKILL the real `isamail send` a few times mid-send; resume; the mailbox then holds
-    everyone, and only deliveries reported as possibly duplicated arrived twice."""
-    rng = random.Random(20261122)
-    isamail = Path(sys.executable).with_name("isamail")
-    with SmtpTestServer(delay=0.004) as server:
-        # two sending processes of two connections each (isamail.processes)
-        env = {**os.environ, "ISAMAIL_SMTP_URL": server.url, "ISAMAIL_SMTP_PROCESSES": "2"}
-        args = [
-            str(isamail),
-            "-p",
-            str(newsletter.directory),
-            "send",
-            ISSUE,
-            "--list",
-            "isa",
-            "--yes",
-        ]
-        for _ in range(3):
+    """SIGKILL the real `isamail send` three times, each once N messages have arrived at
+    a deliberately slow server (so the run holds claimed, begun and finished work the
+    database has not seen yet); resume; the mailbox then holds everyone, and only
+    deliveries reported as possibly duplicated arrived twice."""
+    with SmtpTestServer(delay=0.03) as server:
+        env = {**os.environ, "ISAMAIL_SMTP_URL": server.url}
+        for n in (30, 90, 200):
             child = subprocess.Popen(
-                args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                send_command(newsletter),
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
             )
-            time.sleep(rng.uniform(1.0, 2.5))
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-            # the forked sending process dies with the command, sending nothing more
-            time.sleep(0.3)
-            so_far = len(server.messages)
-            time.sleep(0.5)
-            assert len(server.messages) == so_far
-        final = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+            wait_for_messages(server, n, child)
+            child.kill()
+            child.communicate()
+            assert child.returncode == -signal.SIGKILL
+        with read_session(newsletter.engine) as session:
+            # what the killed runs held: claimed and not recorded
+            held = session.exec(select(Delivery).where(Delivery.status == "sending")).all()
+        assert held, "the kill found nothing in flight: recovery would have no work"
+        final = subprocess.run(send_command(newsletter), env=env, capture_output=True, text=True)
         assert final.returncode == 0, final.stderr
+        assert "Nach einem Abbruch aufgeräumt" in final.stderr
         got = delivered(server)
     report = json.loads(
         subprocess.run(
-            [str(isamail), "-p", str(newsletter.directory), "report", ISSUE, "--json"],
+            [*send_command(newsletter)[:3], "report", ISSUE, "--json"],
             env=env,
             capture_output=True,
             text=True,
@@ -301,53 +313,38 @@ def test_kill_9_at_random_points_then_resume(
     twice = {a for a, n in got.items() if n > 1}
     flagged = {idna_rcpt(d["email"]) for d in report["deliveries"] if d["possibly_duplicate"]}
     assert twice <= flagged
-    assert len(flagged) <= 3 * 4  # at most one in flight per connection per kill
+    assert len(flagged) <= 3 * 4 * 2  # at most two in flight per connection per kill
     assert report["sent"] == 340 and report["queued"] == 0
 
 
-@pytest.mark.parametrize("to_group", [True, False], ids=["ctrl-c", "kill-int"])
-def test_two_sending_processes_share_the_send_and_stop_on_ctrl_c(
-    newsletter: Project, to_group: bool
+def test_ctrl_c_finishes_what_is_in_flight_and_the_rest_goes_later(
+    newsletter: Project,
 ) -> None:
-    """`smtp.processes = 2`: the installed command forks a second sending process; each
-    claims its own deliveries, everyone gets the issue once, the summary counts both.
-    Ctrl-C (SIGINT to the terminal's process group) or SIGINT to the command alone stops
-    both after what is in flight; the next send mails the rest, once."""
-    isamail = Path(sys.executable).with_name("isamail")
-    args = [str(isamail), "-p", str(newsletter.directory), "send", ISSUE, "-l", "isa", "-y"]
+    """SIGINT once 40 messages arrived: the command stops taking new work, finishes
+    and records what is in flight, says how to go on and exits 130; the next send
+    mails exactly the rest."""
     with SmtpTestServer(delay=0.02) as server:
-        env = {
-            **os.environ,
-            "ISAMAIL_SMTP_URL": server.url,
-            "ISAMAIL_SMTP_PROCESSES": "2",
-            "COLUMNS": "200",
-        }
+        env = {**os.environ, "ISAMAIL_SMTP_URL": server.url, "COLUMNS": "200"}
         child = subprocess.Popen(
-            args,
+            send_command(newsletter),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,  # a process group of its own, as in a terminal
         )
-        deadline = time.monotonic() + 30
-        while len(server.messages) < 40 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if to_group:
-            os.killpg(child.pid, signal.SIGINT)
-        else:
-            os.kill(child.pid, signal.SIGINT)
+        wait_for_messages(server, 40, child)
+        os.killpg(child.pid, signal.SIGINT)
         _, err = child.communicate(timeout=60)
         assert child.returncode == 130, err
         assert "Traceback" not in err and "weiter mit: isamail send" in err
         first = len(server.messages)
         assert 40 <= first < 340
-        assert server.connections >= 2  # both processes sent
         with read_session(newsletter.engine) as session:
             runs = session.exec(select(SendRunRow)).all()
-        assert len(runs) == 2 and all(r.finished_at is not None for r in runs)
-        assert {r.pid for r in runs} >= {child.pid}
-        resumed = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+            sending = session.exec(select(Delivery).where(Delivery.status == "sending")).all()
+        assert len(runs) == 1 and runs[0].finished_at is not None and not sending
+        resumed = subprocess.run(send_command(newsletter), env=env, capture_output=True, text=True)
         assert resumed.returncode == 0, resumed.stderr
         rest = re.search(r"in diesem Lauf versandt\W+(\d+)", resumed.stderr)
         assert rest is not None
@@ -357,16 +354,93 @@ def test_two_sending_processes_share_the_send_and_stop_on_ctrl_c(
     assert int(rest[1]) == 340 - first
 
 
-def test_limit_is_divided_among_the_sending_processes(newsletter: Project) -> None:
-    isamail = Path(sys.executable).with_name("isamail")
-    args = [str(isamail), "-p", str(newsletter.directory), "send", ISSUE, "-l", "isa", "-y"]
+def test_limit_then_nothing_to_do_then_new_signups(
+    newsletter: Project, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isamail.audience.subscribers import add_subscriber
+
     with SmtpTestServer() as server:
-        env = {**os.environ, "ISAMAIL_SMTP_URL": server.url, "ISAMAIL_SMTP_PROCESSES": "2"}
-        limited = subprocess.run([*args, "--limit", "51"], env=env, capture_output=True, text=True)
-        assert limited.returncode == 0, limited.stderr
+        monkeypatch.setenv("ISAMAIL_SMTP_URL", server.url)
+        limited = cli("send", ISSUE, "--list", "isa", "--yes", "--limit", "51")
+        assert limited.exit_code == 0, limited.output
         assert len(server.messages) == 51
-        assert "in diesem Lauf versandt" in limited.stderr and " 51" in limited.stderr
-        rest = subprocess.run(args, env=env, capture_output=True, text=True)
-        assert rest.returncode == 0, rest.stderr
+        assert "289 Nachrichten nicht in diesem Lauf (--limit)" in limited.stderr
+        assert cli("send", ISSUE, "--list", "isa", "--yes").exit_code == 0
+        done = cli("send", ISSUE, "--list", "isa", "--yes")
+        assert done.exit_code == 0 and "Nichts zu tun" in done.stderr
+        dry = cli("send", ISSUE, "--list", "isa", "--dry-run")
+        assert "Nichts zu tun" in dry.stderr
+        add_subscriber(newsletter.engine, "neu@example.org", "isa", confirmed=True)
+        late = cli("send", ISSUE, "--list", "isa", "--yes")
+        assert late.exit_code == 0, late.output
+        assert "1 Empfänger sind seit dem ersten Versand" in late.stderr
         got = delivered(server)
-    assert len(got) == 340 and max(got.values()) == 1
+    assert len(got) == 341 and max(got.values()) == 1
+
+
+def test_a_rate_of_zero_or_less_is_refused(newsletter: Project, cli: Cli) -> None:
+    for rate in ("0", "-2"):
+        result = cli("send", ISSUE, "--list", "isa", "--yes", "--rate", rate)
+        assert result.exit_code == 2 and "größer als 0" in result.output
+
+
+def arrivals_per_window(times: list[float], window: float) -> int:
+    """The most arrivals in any window of ``window`` seconds."""
+    times = sorted(times)
+    most, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= window:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+@pytest.mark.parametrize("rate", ["2", "5"])
+def test_rate_is_never_exceeded_in_any_second(
+    project: Project, cli: Cli, monkeypatch: pytest.MonkeyPatch, rate: str
+) -> None:
+    """The start included: no burst. Arrival times at the server (a few milliseconds
+    after each message began) are allowed 2 % of a window's slack."""
+    from isamail.audience.subscribers import add_subscriber
+
+    shutil.copytree(REPO / "issues" / ISSUE, project.issues_dir / ISSUE)
+    create_list(project.engine, "isa")
+    count = int(rate) * 3 + 1
+    for i in range(count):
+        add_subscriber(project.engine, f"leser{i}@example.org", "isa", confirmed=True)
+    with SmtpTestServer() as server:
+        monkeypatch.setenv("ISAMAIL_SMTP_URL", server.url)
+        result = cli("send", ISSUE, "--list", "isa", "--yes", "--rate", rate)
+        assert result.exit_code == 0, result.output
+        times = [m.received_at for m in server.messages]
+    assert len(times) == count
+    assert arrivals_per_window(times, 0.98) <= int(rate)
+
+
+def test_a_domain_limit_holds_up_no_other_domain(
+    project: Project, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """qq.com at 2 a second: its six recipients are spaced half a second apart while
+    the forty others go out at once, although all were claimed in one batch, the QQ
+    ones first."""
+    from isamail.audience.subscribers import add_subscriber
+
+    shutil.copytree(REPO / "issues" / ISSUE, project.issues_dir / ISSUE)
+    create_list(project.engine, "isa")
+    qq = [f"user{i}@qq.com" for i in range(6)]
+    others = [f"leser{i}@example.org" for i in range(40)]
+    for address in qq + others:
+        add_subscriber(project.engine, address, "isa", confirmed=True)
+    (project.directory / "isamail.toml").write_text(
+        (project.directory / "isamail.toml").read_text() + '\n[smtp.domain_rates]\n"QQ.com" = 2\n'
+    )
+    with SmtpTestServer() as server:
+        monkeypatch.setenv("ISAMAIL_SMTP_URL", server.url)
+        result = cli("send", ISSUE, "--list", "isa", "--yes")
+        assert result.exit_code == 0, result.output
+        arrived = {m.rcpt_tos[0]: m.received_at for m in server.messages}
+    assert set(arrived) == set(qq + others)
+    qq_times = sorted(arrived[a] for a in qq)
+    assert arrivals_per_window(qq_times, 0.49) <= 1
+    # every other recipient had the issue before the third QQ message was even due
+    assert max(arrived[a] for a in others) < qq_times[2]

@@ -18,7 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlmodel import col, select
 
-from isamail import queue
+from isamail import archive
 from isamail.audience.lists import create_list
 from isamail.audience.subscribers import add_subscriber
 from isamail.compose.render import compose_issue
@@ -34,6 +34,7 @@ from isamail.db.models import (
     Subscription,
 )
 from isamail.issues.parse import load_issue, resolve_issue
+from isamail.sending import editions
 from isamail.tokens import unsubscribe_token
 from isamail.web import create_app
 
@@ -413,7 +414,7 @@ def published(site: Project) -> str:
     rendered = compose_issue(
         load_issue(resolve_issue(site.issues_dir, ISSUE)), site.settings, site.templates_dir
     )
-    edition = queue.freeze_edition(site.engine, rendered, "hash")
+    edition = editions.freeze_edition(site.engine, rendered, "hash")
     add_subscriber(site.engine, "reader@example.org", "isa", confirmed=True)
     with unit_of_work(site.engine) as session:
         subscription = session.exec(select(Subscription)).one()
@@ -458,7 +459,7 @@ def test_unsent_editions_are_not_in_the_archive(site: Project, client: httpx.Cli
     rendered = compose_issue(
         load_issue(resolve_issue(site.issues_dir, ISSUE)), site.settings, site.templates_dir
     )
-    queue.freeze_edition(site.engine, rendered, "hash")
+    editions.freeze_edition(site.engine, rendered, "hash")
     assert ISSUE not in client.get("/archive").text
     assert client.get(f"/archive/{ISSUE}").status_code == 404
-    assert queue.published_editions(site.engine) == []
+    assert archive.public_editions(site.engine, site.issues_dir) == []

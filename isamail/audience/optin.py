@@ -27,7 +27,6 @@ from sqlalchemy import Engine, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from isamail import outbox
 from isamail.audience.addresses import address_hash, mask, normalise
 from isamail.audience.subscribers import (
     AddResult,
@@ -37,7 +36,6 @@ from isamail.audience.subscribers import (
     record_consent,
     suppression_for,
 )
-from isamail.compose.message import build_simple_message, make_message_id
 from isamail.compose.render import template_environment
 from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work
@@ -124,7 +122,10 @@ def public_lists(engine: Engine) -> list[ListInfo]:
 
 
 def signup(project: Project, request: SignupRequest, *, public_only: bool = True) -> SignupOutcome:
-    """Records a signup and queues the confirmation mail (not sent here: see outbox)."""
+    """Records a signup and queues the confirmation mail (sent by
+    sending.transactional.deliver_due, not here)."""
+    from isamail.sending import transactional
+
     address = normalise(request.email)
     names = _list_names(project.engine, request.lists, public_only=public_only)
     if _hard_blocked(project.engine, address.email, address.key, names):
@@ -142,7 +143,9 @@ def signup(project: Project, request: SignupRequest, *, public_only: bool = True
         assert first is not None
         subscriber = session.get(Subscriber, first.subscriber_id)
         assert subscriber is not None and subscriber.id is not None
-        recent = outbox.sent_recently(session, subscriber.id, outbox.CONFIRM, now - timedelta(1))
+        recent = transactional.sent_recently(
+            session, subscriber.id, transactional.CONFIRM, now - timedelta(1)
+        )
         if recent >= limit:
             return SignupOutcome(
                 address.email, [r.list_name for r in pending], confirmed, result="throttled"
@@ -158,13 +161,16 @@ def signup(project: Project, request: SignupRequest, *, public_only: bool = True
                 )
             )
         titles = _titles(session, [r.list_name for r in pending])
-        message = confirmation_message(project, subscriber, titles, token)
-        mail = outbox.queue_mail(
+        subject, text, html = confirmation_message(project, subscriber, titles, token)
+        mail = transactional.queue_mail(
             session,
-            kind=outbox.CONFIRM,
+            settings,
+            kind=transactional.CONFIRM,
             subscriber_id=subscriber.id,
             recipient=address.email,
-            message=message,
+            subject=subject,
+            text=text,
+            html=html,
         )
         session.flush()
         return SignupOutcome(
@@ -287,7 +293,8 @@ def _mail_templates(templates_dir: Path) -> jinja2.Environment:
 
 def confirmation_message(
     project: Project, subscriber: Subscriber, list_titles: list[str], token: str
-) -> bytes:
+) -> tuple[str, str, str]:
+    """(subject, text, html) of the confirmation mail, in the subscriber's language."""
     settings = project.settings
     language = subscriber.language if subscriber.language in MAIL_TEXTS else "de"
     t = MAIL_TEXTS[language]
@@ -307,15 +314,7 @@ def confirmation_message(
     env = _mail_templates(project.templates_dir)
     text = env.get_template("mail/confirm.txt").render(context)
     html = env.get_template("mail/confirm.html").render(context)
-    assert subscriber.email is not None
-    return build_simple_message(
-        subject=t["subject"],
-        text=text,
-        html=html,
-        to=subscriber.email,
-        from_=settings.from_address,
-        message_id=make_message_id(outbox.unique_id(), outbox.message_domain(settings)),
-    )
+    return t["subject"], text, html
 
 
 # --- confirm --------------------------------------------------------------------------

@@ -54,11 +54,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from isamail import queue
 from isamail.audience.subscribers import unsubscribe_by_token
 from isamail.bounces.actions import complain, soft_limit_reached, suppress_bounced
 from isamail.bounces.classify import BounceKind, BounceReport, FailedRecipient, classify
-from isamail.bounces.mailbox import ReturnedMail
+from isamail.bounces.inbox import ReturnedMail
 from isamail.bounces.proof import Proof, Target, prove, secret_keys
 from isamail.config import Settings
 from isamail.db.engine import read_session, unit_of_work
@@ -73,6 +72,7 @@ from isamail.db.models import (
     SubscriptionStatus,
 )
 from isamail.errors import NotFound
+from isamail.sending import deliveries
 
 # The kind stored for a mailto unsubscribe (not a BounceKind: nothing bounced).
 UNSUBSCRIBE = "unsubscribe"
@@ -418,7 +418,7 @@ class _Processor:
         summary: str,
     ) -> tuple[Action, list[str]]:
         if target.delivery_id is not None:
-            queue.mark_bounced(
+            deliveries.mark_bounced(
                 session,
                 target.delivery_id,
                 kind.value,

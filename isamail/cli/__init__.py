@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer._click.core import Context
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -26,7 +25,7 @@ from isamail.errors import ExitCode, IsamailError
 class IsamailGroup(TyperGroup):
     """The one error boundary of the command line."""
 
-    def invoke(self, ctx: Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except IsamailError as exc:
@@ -132,43 +131,7 @@ _register()
 
 
 def main() -> None:
-    try:
-        app(prog_name="isamail")
-    except SystemExit as exc:
-        _exit(exc.code)
-    _exit(0)
-
-
-def _exit(code: object) -> None:
-    """Ends the process once the command has cleaned up after itself (the project's
-    database connections are closed when the root context closes).
-
-    Python's own shutdown would go on to free every module and object one by one:
-    0.3 s after a send (SQLAlchemy, SQLModel, pydantic), a sixth of a 10,000-message
-    send (bench/README.md). What that shutdown does that matters, the atexit handlers
-    and flushing the standard streams, happens here. While other threads still run
-    (not the case for any command today), the usual shutdown waits for them instead.
-    """
-    import atexit
-    import threading
-
-    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
-    if any(t.is_alive() and not t.daemon for t in others):
-        raise SystemExit(code)
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:  # as Python does for sys.exit("message")
-        sys.stderr.write(f"{code}\n")
-        status = 1
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: Python's shutdown exits 120 then
-            status = status or 120
-    os._exit(status)
+    app(prog_name="isamail")
 
 
 if __name__ == "__main__":  # pragma: no cover

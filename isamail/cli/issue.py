@@ -216,16 +216,20 @@ def preview(
         bool, typer.Option("--open", help="Die HTML-Fassung im Browser öffnen.")
     ] = False,
     as_json: AsJson = False,
+    list_name: Annotated[
+        str,
+        typer.Option("--list", "-l", help="Die Liste, deren List-Id die .eml tragen soll."),
+    ] = "newsletter",
 ) -> None:
     """Schreibt HTML, Text und .eml so, wie Leser die Ausgabe sehen, Bilder eingebettet.
 
     Auch eine Ausgabe mit Fehlern wird gezeigt, oben mit einem roten Hinweis darauf."""
-    from isamail.compose.message import PreparedMessage
     from isamail.compose.proof import banner_issue, embed_images, text_banner, with_banner
     from isamail.compose.render import compose_issue
     from isamail.compose.rendered import personalise
     from isamail.issues import draft_issue, resolve_issue
     from isamail.preflight import errors, preflight, warnings
+    from isamail.sending.plan import prepared_message
 
     proj = project(ctx)
     folder = resolve_issue(proj.issues_dir, name)
@@ -234,10 +238,10 @@ def preview(
         issue, proj.settings, proj.templates_dir, lenient=bool(format_problems)
     )
     problems = preflight(proj, folder.name, rendered=None if format_problems else rendered)
-    recipient, note = (
+    recipient, note, list_id_of = (
         reader_recipient(proj, issue.name, as_address)
         if as_address
-        else (sample_recipient(proj, issue.name), "")
+        else (sample_recipient(proj, issue.name), "", list_name)
     )
     shown = embed_images(rendered, proj.settings, folder)
     html, text = personalise(
@@ -246,9 +250,7 @@ def preview(
         unsubscribe_url=recipient.unsubscribe_url,
         web_url=recipient.web_url,
     )
-    message = PreparedMessage.prepare(
-        banner_issue(shown, errors(problems)), proj.settings, list_name="vorschau"
-    )
+    message = prepared_message(proj.settings, banner_issue(shown, errors(problems)), list_id_of)
     target = out_dir if out_dir is not None else proj.directory / "preview" / issue.name
     target.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -289,52 +291,36 @@ def preview(
 
 
 def sample_recipient(proj: Project, issue: str) -> Recipient:
-    from isamail.compose.message import Recipient, make_message_id, sender_domain
+    """The preview's recipient: links of the shape readers get, for nobody."""
+    from dataclasses import replace
+
+    from isamail.sending.addressing import Addressing
     from isamail.weblinks import archive_url, proof_token
 
     settings = proj.settings
-    domain = sender_domain(settings)
-    mailto = (
-        settings["unsubscribe_address"] or settings["bounce_address"] or f"unsubscribe@{domain}"
-    )
     web_url = archive_url(settings.base_url, issue)
     if settings["secret_key"]:
         web_url += f"?p={proof_token(settings.secret_key, issue)}"
-    return Recipient(
-        email=SAMPLE_EMAIL,
-        name=SAMPLE_NAME,
-        unsubscribe_url=f"{settings.base_url}/u/VORSCHAU",
-        unsubscribe_mailto=f"mailto:{mailto}",
-        message_id=make_message_id("vorschau", domain),
-        web_url=web_url,
+    sample = Addressing.from_settings(settings).sample_recipient(
+        SAMPLE_EMAIL, SAMPLE_NAME, 0, link="VORSCHAU"
     )
+    return replace(sample, web_url=web_url)
 
 
-def reader_recipient(proj: Project, issue: str, address: str) -> tuple[Recipient, str]:
-    """The recipient as a send would address ``address``, and a note for the editor."""
-    from isamail.compose.message import Recipient, make_message_id, sender_domain
+def reader_recipient(proj: Project, issue: str, address: str) -> tuple[Recipient, str, str]:
+    """The recipient as a send would address ``address``, a note for the editor, and
+    the name of the list whose List-Id the mail carries."""
     from isamail.reader import preview_reader
-    from isamail.tokens import unsubscribe_token
-    from isamail.weblinks import reader_link
+    from isamail.sending.addressing import Addressing
 
     settings = proj.settings
-    secret = settings.require("secret_key", "die Links dieser Person")
+    settings.require("secret_key", "die Links dieser Person")
     reader = preview_reader(proj.engine, address)
-    token = unsubscribe_token(secret, reader.subscription_id)
-    domain = sender_domain(settings)
-    mailto = (
-        settings["unsubscribe_address"] or settings["bounce_address"] or f"unsubscribe@{domain}"
-    )
-    recipient = Recipient(
-        email=reader.email,
-        name=reader.name,
-        unsubscribe_url=f"{settings.base_url}/u/{token}",
-        unsubscribe_mailto=f"mailto:{mailto}",
-        message_id=make_message_id("vorschau", domain),
-        web_url=reader_link(secret, settings.base_url, issue, reader.subscription_id),
+    recipient = Addressing.from_settings(settings).delivery_recipient(
+        issue, "vorschau", 0, reader.subscription_id, reader.email, reader.name
     )
     note = (
         f"{reader.email}: {reader.name or 'ohne Namen'}, Sprache {reader.language}, "
         f"Liste „{reader.list_name}“ ({reader.status})."
     )
-    return recipient, note
+    return recipient, note, reader.list_name

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import signal
-import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from isamail.cli import output
 from isamail.cli.state import project
-from isamail.errors import ExitCode
+from isamail.errors import ExitCode, IsamailError
 
 if TYPE_CHECKING:
-    from isamail.send import SendReport
-    from isamail.sender import RunSummary, SendOptions, SendRun
+    from isamail.context import Project
+    from isamail.sending.engine import EngineOptions, RunSummary
+    from isamail.sending.newsletter import SendReport
+    from isamail.sending.plan import SendPlan
+
+
+def _positive_rate(value: float | None) -> float | None:
+    if value is not None and not value > 0:
+        raise typer.BadParameter("muss größer als 0 sein (Nachrichten pro Sekunde).")
+    return value
 
 
 def send(
@@ -29,15 +35,28 @@ def send(
             "--list", "-l", help="Liste der Empfänger; mehrfach möglich (jede Adresse einmal)."
         ),
     ] = None,
-    dry: Annotated[bool, typer.Option("--dry-run", help="Alles außer dem Versand.")] = False,
-    to: Annotated[
-        str | None,
+    dry: Annotated[
+        bool,
         typer.Option(
-            "--to", help="Nur ein Testexemplar an diese Adresse (außerhalb der Zustellliste)."
+            "--dry-run",
+            help="Alles außer dem Versand: Anmeldung am Server prüfen, Nachrichten bauen.",
+        ),
+    ] = False,
+    to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--to",
+            help="Nur ein Testexemplar an diese Adresse (außerhalb der Zustellliste); "
+            "mehrfach möglich.",
         ),
     ] = None,
     rate: Annotated[
-        float | None, typer.Option("--rate", help="Höchstens so viele Nachrichten pro Sekunde.")
+        float | None,
+        typer.Option(
+            "--rate",
+            help="Höchstens so viele Nachrichten pro Sekunde, in jeder Sekunde.",
+            callback=_positive_rate,
+        ),
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Höchstens so viele senden.")] = None,
     connections: Annotated[
@@ -50,78 +69,116 @@ def send(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Ohne Rückfrage senden.")] = False,
 ) -> None:
     """Verschickt eine Ausgabe an alle bestätigten Abonnenten der Listen; fortsetzbar."""
-    from isamail.compose.background import start_composition
-
     proj = project(ctx)
-    # Composing starts first, in a child process, so that it runs while the database
-    # layer is imported below (compose.background).
-    composition = None if to else start_composition(proj, issue)
-    from isamail.send import dry_run, plan_send, send_test_copy
-    from isamail.sender import SendOptions
-
     if to:
-        outcome = send_test_copy(proj, issue, to)
+        _test_copies(proj, issue, to)
+        return
+    from isamail.sending.plan import plan_send
+
+    plan = plan_send(proj, issue, lists or [])
+    _show_plan(plan)
+    for problem in plan.warnings:
+        output.say(f"Warnung: {problem}")
+    if not plan.would_send:
+        output.say(
+            f"Nichts zu tun: alle {plan.recipients} Empfänger der Listen haben {issue} "
+            "schon bekommen (oder es ist für sie erledigt)."
+        )
+        return
+    if dry:
+        _dry_run(proj, plan)
+        return
+    refreeze = _sources_changed(plan, yes)
+    if plan.already_sent and plan.new:
+        output.say(
+            f"{plan.new} Empfänger sind seit dem ersten Versand von {issue} dazugekommen "
+            "und bekommen die Ausgabe jetzt."
+        )
+    _confirm(yes, f"{plan.would_send} Nachrichten jetzt senden?")
+    from isamail.sending.newsletter import engine_options
+
+    options = engine_options(
+        proj.settings, rate_per_second=rate, limit=limit, connections=connections
+    )
+    report = _run_with_progress(proj, plan, options, refreeze)
+    _summary(report, options)
+
+
+def _test_copies(proj: Project, issue: str, addresses: list[str]) -> None:
+    from isamail.sending.newsletter import send_test_copies
+
+    refused = 0
+    for address, outcome in send_test_copies(proj, issue, addresses):
         if outcome.ok:
-            output.say(f"Testexemplar von {issue} an {to} verschickt ({outcome.code}).")
-            return
-        output.fail(f"Testexemplar an {to} abgelehnt: {outcome.code} {outcome.text}")
+            output.say(f"Testexemplar von {issue} an {address} verschickt ({outcome.code}).")
+        else:
+            refused += 1
+            output.fail(f"Testexemplar an {address} abgelehnt: {outcome.code or ''} {outcome.text}")
+    if refused:
         raise typer.Exit(ExitCode.USER_ERROR)
-    plan = plan_send(proj, issue, lists or [], composition=composition)
-    t = output.table("", "", title=f"Versand von {issue}")
+
+
+def _show_plan(plan: SendPlan) -> None:
+    t = output.table("", "", title=f"Versand von {plan.issue}")
     t.add_row("Betreff", plan.rendered.subject)
     t.add_row("Listen", ", ".join(plan.lists))
     t.add_row("Empfänger", f"{plan.recipients} bestätigte Adressen")
     if plan.already_sent:
         t.add_row("schon versandt", str(plan.already_sent))
+    if plan.edition_id is not None:
+        t.add_row("jetzt zu senden", f"{plan.new} neu, {plan.queued} wartend")
     t.add_row("Absender", plan.from_address)
     t.add_row("Server", plan.server)
+    t.add_row("Links", plan.link_base)
     output.err.print(t)
-    if dry:
-        result = dry_run(proj, plan)
-        output.say(
-            f"Probelauf: {result.recipients} Nachrichten gebaut, zusammen "
-            f"{result.total_bytes / 1e6:.1f} MB, größte {result.largest / 1e3:.0f} KB, "
-            f"in {result.seconds:.2f} s. Nichts verschickt."
-        )
-        return
-    refreeze = False
-    if plan.sources_changed:
-        if plan.already_sent:
-            output.say(
-                f"Achtung: die Quellen von {issue} wurden nach dem Einfrieren geändert. "
-                "Der Versand läuft mit der eingefrorenen Fassung weiter, damit alle "
-                "dieselbe Ausgabe bekommen."
-            )
-            _confirm(yes, "Mit der eingefrorenen Fassung weitermachen?")
-        else:
-            output.say(
-                f"Die Quellen von {issue} wurden geändert; noch nichts ist verschickt, "
-                "die Ausgabe wird neu eingefroren."
-            )
-            refreeze = True
-    _confirm(yes, f"{plan.recipients - plan.already_sent} Nachrichten jetzt senden?")
-    options = SendOptions.from_settings(
-        proj.settings, rate_per_second=rate, limit=limit, connections=connections
+
+
+def _dry_run(proj: Project, plan: SendPlan) -> None:
+    from isamail.sending.plan import dry_run
+
+    result = dry_run(proj, plan)
+    output.say(
+        f"Probelauf: Anmeldung an {result.server} gelungen; {result.messages} Nachrichten "
+        f"würden jetzt gesendet, zusammen {result.total_bytes / 1e6:.1f} MB, größte "
+        f"{result.largest / 1e3:.0f} KB (gebaut in {result.seconds:.2f} s). Nichts verschickt."
     )
-    report = _run_with_progress(proj, plan, options, refreeze)
-    _summary(report)
+
+
+def _sources_changed(plan: SendPlan, yes: bool) -> bool:
+    """Whether the edition is frozen anew (only while nothing of it was sent)."""
+    if not plan.sources_changed:
+        return False
+    if plan.already_sent:
+        output.say(
+            f"Achtung: die Quellen von {plan.issue} wurden nach dem Einfrieren geändert. "
+            "Der Versand läuft mit der eingefrorenen Fassung weiter, damit alle "
+            "dieselbe Ausgabe bekommen."
+        )
+        _confirm(yes, "Mit der eingefrorenen Fassung weitermachen?")
+        return False
+    output.say(
+        f"Die Quellen von {plan.issue} wurden geändert; noch nichts ist verschickt, "
+        "die Ausgabe wird neu eingefroren."
+    )
+    return True
 
 
 def _confirm(yes: bool, question: str) -> None:
+    import sys
+
     if yes:
         return
     if not sys.stdin.isatty():
-        output.fail("Rückfrage nicht möglich (keine Eingabe); bestätigen Sie mit --yes.")
-        raise typer.Exit(ExitCode.USER_ERROR)
+        raise IsamailError("Rückfrage nicht möglich (keine Eingabe); bestätigen Sie mit --yes.")
     typer.confirm(question, abort=True)
 
 
-def _run_with_progress(proj: Any, plan: Any, options: SendOptions, refreeze: bool) -> SendReport:
-    from isamail.send import execute_send
+def _run_with_progress(
+    proj: Project, plan: SendPlan, options: EngineOptions, refreeze: bool
+) -> SendReport:
+    from isamail.sending.newsletter import execute_send
 
-    total = max(plan.recipients - plan.already_sent, 0)
-    if options.limit is not None:
-        total = min(total, options.limit)
+    total = plan.would_send if options.limit is None else min(plan.would_send, options.limit)
     with Progress(
         TextColumn("[bold]Versand"),
         BarColumn(),
@@ -130,40 +187,19 @@ def _run_with_progress(proj: Any, plan: Any, options: SendOptions, refreeze: boo
         TimeRemainingColumn(),
         console=output.err,
         transient=False,
-        # Redrawn on each progress report (twice a second) rather than by a thread of
-        # its own: a send forks its sending processes, and forking wants one thread.
-        auto_refresh=False,
     ) as progress:
         task = progress.add_task("send", total=total or None, rate=0.0)
 
         def on_progress(summary: RunSummary) -> None:
-            done = summary.sent + summary.failed
-            elapsed = max(summary.elapsed, 1e-3) if summary.elapsed else None
-            rate = done / elapsed if elapsed else progress.tasks[0].speed or 0.0
-            progress.update(task, completed=done, rate=rate, refresh=True)
+            done = summary.done
+            rate = done / summary.elapsed if summary.elapsed else progress.tasks[0].speed or 0.0
+            progress.update(task, completed=done, rate=rate)
 
-        def on_run(run: SendRun) -> None:
-            def stop(_signum: int, _frame: Any) -> None:
-                output.say("Abbruch angefordert: laufende Nachrichten werden fertig gesendet …")
-                run.stop()
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-
-            signal.signal(signal.SIGINT, stop)
-
-        try:
-            return execute_send(
-                proj,
-                plan,
-                options=options,
-                refreeze=refreeze,
-                on_progress=on_progress,
-                on_run=on_run,
-            )
-        finally:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+        # Ctrl-C stops the engine (it finishes what is in flight and records it)
+        return execute_send(proj, plan, options=options, refreeze=refreeze, on_progress=on_progress)
 
 
-def _summary(report: SendReport) -> None:
+def _summary(report: SendReport, options: EngineOptions) -> None:
     run, counts = report.run, report.counts
     t = output.table("Status", "#Anzahl", title=f"Ergebnis {report.plan.issue}")
     t.add_row("in diesem Lauf versandt", str(run.sent))
@@ -171,21 +207,20 @@ def _summary(report: SendReport) -> None:
     t.add_row("versandt insgesamt", str(counts["sent"]))
     t.add_row("fehlgeschlagen insgesamt", str(counts["failed"]))
     t.add_row("unzustellbar (Bounces)", str(counts["bounced"]))
-    t.add_row("noch in der Warteschlange", str(counts["queued"] + counts["sending"]))
     if counts["skipped"]:
-        t.add_row(
-            "übersprungen (inzwischen abgemeldet, gelöscht, gesperrt)", str(counts["skipped"])
-        )
+        t.add_row("übersprungen (abgemeldet, gelöscht, gesperrt)", str(counts["skipped"]))
+    t.add_row("noch in der Warteschlange", str(counts["queued"] + counts["sending"]))
     output.err.print(t)
     if run.elapsed and run.sent:
         output.say(
             f"{run.sent} Nachrichten in {run.elapsed:.1f} s ({run.sent / run.elapsed:.0f}/s)."
         )
-    if report.recovery.applied or report.recovery.in_flight or report.recovery.requeued:
+    recovery = report.recovery
+    if recovery.applied or recovery.in_flight or recovery.requeued:
         output.say(
-            f"Nach einem Abbruch aufgeräumt: {report.recovery.applied} Ergebnisse "
-            f"übernommen, {len(report.recovery.in_flight)} Nachrichten waren beim "
-            "Abbruch unterwegs und gingen erneut (gleiche Message-ID)."
+            f"Nach einem Abbruch aufgeräumt: {recovery.applied} Ergebnisse übernommen, "
+            f"{len(recovery.in_flight)} Nachrichten waren beim Abbruch unterwegs und gehen "
+            "erneut (gleiche Message-ID)."
         )
     if report.possibly_duplicated:
         output.say("Möglicherweise doppelt erhalten: " + ", ".join(report.possibly_duplicated[:20]))
@@ -200,7 +235,12 @@ def _summary(report: SendReport) -> None:
         )
         raise typer.Exit(ExitCode.USER_ERROR)
     if waiting:
-        why = "abgebrochen" if run.stopped == "interrupted" else "zurückgestellt (4xx)"
+        if run.stopped == "interrupted":
+            why = "abgebrochen"
+        elif options.limit is not None and run.done >= options.limit and not run.deferred:
+            why = "nicht in diesem Lauf (--limit)"
+        else:
+            why = "zurückgestellt (vorübergehende Fehler, 4xx)"
         output.say(f"{waiting} Nachrichten {why}; weiter mit: {report.resume_command}")
     if run.failed:
         output.fail(f"{run.failed} Nachrichten endgültig fehlgeschlagen (5xx).")

@@ -64,7 +64,7 @@ def _request_confirmation(
     proj: Project, email: str, list_name: str, name: str, language: str | None
 ) -> None:
     from isamail.audience.optin import request_confirmation
-    from isamail.outbox import deliver_due
+    from isamail.sending.transactional import deliver_due
 
     outcome = request_confirmation(proj, email, list_name, name=name, language=language)
     if outcome.result == "confirmed":

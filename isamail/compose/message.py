@@ -79,15 +79,6 @@ def header_address(address: str) -> str:
     return f"{local}@{ascii_domain(domain)}"
 
 
-def sender_domain(settings: Settings) -> str:
-    """The From address's domain (IDNA form): where Message-IDs and the List-Id live."""
-    return ascii_domain(email.utils.parseaddr(settings.from_address)[1].rpartition("@")[2])
-
-
-def make_message_id(unique: str, domain: str) -> str:
-    return f"<{unique}@{ascii_domain(domain)}>"
-
-
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 _ATOM_PHRASE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*")
 
@@ -303,11 +294,11 @@ class PreparedMessage:
 
     @classmethod
     def prepare(
-        cls, rendered: RenderedIssue, settings: Settings, *, list_name: str
+        cls, rendered: RenderedIssue, settings: Settings, *, list_id: str
     ) -> PreparedMessage:
+        """``list_id``: the List-Id header's value (sending.addressing makes it)."""
         from_name, from_addr = _parse_address(settings.from_address)
         reply_to = str(settings["reply_to"] or "")
-        list_id = f"<{list_id_label(list_name)}.{list_id_domain(settings)}>"
         static = [
             _address_header("From", format_address(from_name, from_addr)),
             _header("Subject", rendered.subject),
@@ -400,11 +391,6 @@ def list_id_label(list_name: str) -> str:
     """A list name as a List-Id label: lower-case letters, digits and hyphens."""
     label = re.sub(r"[^a-z0-9-]+", "-", list_name.lower()).strip("-")
     return label or "newsletter"
-
-
-def list_id_domain(settings: Settings) -> str:
-    configured = str(settings["list_id_domain"] or "")
-    return ascii_domain(configured) if configured else sender_domain(settings)
 
 
 @dataclass(frozen=True)

@@ -304,6 +304,7 @@ class OutgoingMailStatus(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"  # the gate held it back
 
 
 class OutgoingMail(SQLModel, table=True):
@@ -313,7 +314,7 @@ class OutgoingMail(SQLModel, table=True):
     __tablename__ = "outgoing_mail"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=32)  # "confirm"
+    kind: str = Field(max_length=32)  # "confirm", "welcome"
     subscriber_id: int | None = Field(
         default=None, foreign_key="subscriber.id", ondelete="CASCADE", index=True
     )

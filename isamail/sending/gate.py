@@ -102,3 +102,50 @@ def _suppressed(
         for delivery_id, list_id in hashes[email_hash]:
             if suppressed_list is None or suppressed_list == list_id:
                 yield delivery_id, _SUPPRESSION_REASONS.get(reason, SkipReason.UNSUBSCRIBED)
+
+
+def blocked_transactional(engine: Engine, mail_ids: Collection[int]) -> dict[int, SkipReason]:
+    """The confirmation and welcome mails among ``mail_ids`` that must not go out: to a
+    person erased or blocked, or to an address that complained. (Someone who left
+    may sign up again: their confirmation mail goes.)"""
+    ids = list(mail_ids)
+    if not ids:
+        return {}
+    sqlite = is_sqlite(engine)
+    found: dict[int, SkipReason] = {}
+    with read_session(engine) as session:
+        cursor: Any = session.connection().connection.cursor()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            cursor.execute(
+                driver_sql(
+                    "SELECT m.id, m.recipient, s.state, s.email FROM outgoing_mail m "  # noqa: S608
+                    "LEFT JOIN subscriber s ON s.id = m.subscriber_id "
+                    f"WHERE m.id IN ({marks})",
+                    sqlite=sqlite,
+                ),
+                chunk,
+            )
+            by_hash: dict[str, list[int]] = {}
+            for mail_id, recipient, state, email in cursor.fetchall():
+                if state == SubscriberState.FORGOTTEN or (state is not None and email is None):
+                    found[mail_id] = SkipReason.ERASED
+                elif state == SubscriberState.BLOCKLISTED:
+                    found[mail_id] = SkipReason.BLOCKLISTED
+                else:
+                    by_hash.setdefault(address_hash(recipient), []).append(mail_id)
+            if by_hash:
+                marks = ", ".join("?" * len(by_hash))
+                cursor.execute(
+                    driver_sql(
+                        "SELECT email_hash, reason FROM suppression WHERE reason IN "  # noqa: S608
+                        f"('complaint', 'blocklisted', 'forgotten') AND email_hash IN ({marks})",
+                        sqlite=sqlite,
+                    ),
+                    list(by_hash),
+                )
+                for email_hash, reason in cursor.fetchall():
+                    for mail_id in by_hash[email_hash]:
+                        found[mail_id] = _SUPPRESSION_REASONS[reason]
+    return found

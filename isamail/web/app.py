@@ -24,7 +24,7 @@ from isamail.web.worker import OutboxWorker
 
 def create_app(project: Project, *, background: bool = True, max_body: int = MAX_BODY) -> FastAPI:
     """The app for ``project``. ``background=False`` leaves confirmation mails queued
-    (tests deliver them with ``outbox.deliver_due``)."""
+    (tests deliver them with ``sending.transactional.deliver_due``)."""
     settings = project.settings
     try:
         trusted = parse_networks(settings["web.trusted_proxies"])

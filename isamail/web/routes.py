@@ -1,5 +1,5 @@
 """The pages and endpoints. Each route calls one library function and renders a page;
-the rules (tokens, throttles, consent) live in optin, subscribers and outbox.
+the rules (tokens, throttles, consent) live in optin, subscribers and sending.transactional.
 
 Only POST changes anything: link scanners in mail gateways open every GET.
 """
@@ -14,13 +14,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
-from isamail import archive, queue, weblinks
+from isamail import archive, weblinks
 from isamail.audience import optin
 from isamail.audience.subscribers import unsubscribe_by_token
 from isamail.compose.render import web_html
 from isamail.config import Settings
 from isamail.context import Project
 from isamail.errors import InvalidAddress, IsamailError, NotFound
+from isamail.sending import editions
 from isamail.tokens import unsubscribe_token
 from isamail.web.deps import (
     ClientIP,
@@ -226,7 +227,7 @@ def archive_issue(
             token = unsubscribe_token(settings.secret_key, subscription)
             unsubscribe_url = f"{settings.base_url}/u/{token}"
         html = web_html(
-            queue.edition_content(archive.sent_edition(engine, issue)),
+            editions.edition_content(archive.sent_edition(engine, issue)),
             settings,
             unsubscribe_url=unsubscribe_url,
             link=weblinks.reader_link(settings.secret_key, settings.base_url, issue, subscription),
@@ -234,7 +235,7 @@ def archive_issue(
         return HTMLResponse(html, headers={"cache-control": "private, no-store"})
     edition = archive.public_edition(engine, project.issues_dir, issue)
     html = web_html(
-        queue.edition_content(edition),
+        editions.edition_content(edition),
         settings,
         unsubscribe_url=f"{settings.base_url}/unsubscribe",
     )

@@ -12,9 +12,9 @@ import logging
 import threading
 import time
 
-from isamail import outbox
 from isamail.audience import optin
 from isamail.context import Project
+from isamail.sending import transactional
 
 log = logging.getLogger("isamail.web")
 
@@ -33,7 +33,7 @@ class OutboxWorker:
         self._last_purge = 0.0
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="isamail-outbox", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="isamail-transactional", daemon=True)
         self._thread.start()
 
     def wake(self) -> None:
@@ -79,7 +79,9 @@ class OutboxWorker:
     def _drain(self) -> None:
         batch = 100
         while not self._stop.is_set():
-            summary = outbox.deliver_due(self.project.engine, self.project.settings, limit=batch)
+            summary = transactional.deliver_due(
+                self.project.engine, self.project.settings, limit=batch
+            )
             for error in summary.errors:
                 log.warning("confirmation mail: %s", error)
             if summary.attempted < batch:

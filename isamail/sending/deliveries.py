@@ -1,58 +1,37 @@
-"""Editions and deliveries: the one module that changes a delivery's state.
+"""Deliveries: one row per recipient of an edition, and every change of its state.
 
 The life of a delivery: ``queued`` → (claimed by a run) ``sending`` → ``sent`` |
-``failed`` | back to ``queued`` with a retry time; later ``bounced``.
+``failed`` | ``skipped`` (the gate held it back) | back to ``queued`` with a retry
+time; later, returned mail may make a sent one ``bounced``. Nothing else writes
+these states.
 
-Exactly-once across crashes rests on two records:
-
-- the database, written in short batched transactions (never while talking SMTP);
-- a per-run journal file, appended with a line before and after each SMTP
-  transaction. It is mapped into memory (``mmap``, shared): a line is a copy into the
-  page cache, which belongs to the kernel, so ``kill -9`` loses no line once copied,
-  and it costs no system call (two ``write()`` calls per message were a sixth of the
-  sending loop: each let the other connections' threads take the interpreter lock).
-  After a crash the journal says which claimed deliveries were finished (their results
-  are applied), which were in flight (at most one per connection: sent again with the
-  same Message-ID and flagged ``possibly_duplicate``) and which never started (queued
-  again).
+Claims and results are written in short transactions, never while a connection
+talks to the server: a run claims a batch (queued → sending) in one transaction and
+records outcomes in batches. On SQLite ``BEGIN IMMEDIATE`` serialises claims; on
+PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several senders, on several machines,
+share one edition.
 """
 
 from __future__ import annotations
 
-import mmap
 import os
 import re
 import secrets
 import socket
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import (
-    Engine,
-    and_,
-    exists,
-    func,
-    insert,
-    literal,
-    select,
-    update,
-)
+from sqlalchemy import Engine, and_, exists, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from isamail.compose.rendered import RenderedIssue
 from isamail.db import driver_sql, driver_time
 from isamail.db.engine import is_sqlite, read_session, unit_of_work
 from isamail.db.models import (
     Delivery,
     DeliveryStatus,
-    Edition,
     SendRun,
     Subscriber,
     SubscriberState,
@@ -61,40 +40,12 @@ from isamail.db.models import (
     table,
     utcnow,
 )
-from isamail.errors import NotFound
 
 DELIVERY = table(Delivery)
 SUBSCRIPTION = table(Subscription)
 SUBSCRIBER = table(Subscriber)
 # a run whose heartbeat is older than this is taken as dead (when its pid cannot be checked)
 STALE_AFTER = timedelta(seconds=90)
-
-
-def _edition_fields(rendered: RenderedIssue, source_hash: str) -> dict[str, Any]:
-    """What an edition stores: the rendered issue before per-recipient values."""
-    return {
-        "issue": rendered.name,
-        "title": rendered.title,
-        "subject": rendered.subject,
-        "preheader": rendered.preheader,
-        "language": rendered.language,
-        "html": rendered.html,
-        "text": rendered.text,
-        "source_hash": source_hash,
-    }
-
-
-def edition_content(edition: Edition) -> RenderedIssue:
-    """The frozen rendered issue, as compose made it."""
-    return RenderedIssue(
-        name=edition.issue,
-        title=edition.title,
-        subject=edition.subject,
-        preheader=edition.preheader,
-        language=edition.language,
-        html=edition.html,
-        text=edition.text,
-    )
 
 
 @dataclass(frozen=True)
@@ -114,110 +65,9 @@ class Result:
     code: int | None
     reply: str
     next_attempt_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Recovery:
-    applied: int  # results found in a dead run's journal
-    in_flight: list[int]  # delivery ids sent again with the same Message-ID
-    requeued: int  # claimed but never started
-
-
-# --- editions -------------------------------------------------------------------------
-
-
-def find_edition(engine: Engine, issue: str) -> Edition | None:
-    with read_session(engine) as session:
-        return session.execute(select(Edition).where(col(Edition.issue) == issue)).scalars().first()
-
-
-def freeze_edition(engine: Engine, rendered: RenderedIssue, source_hash: str) -> Edition:
-    """Stores the rendered issue; returns the existing edition if it was frozen before."""
-    try:
-        with unit_of_work(engine) as session:
-            found = (
-                session.execute(select(Edition).where(col(Edition.issue) == rendered.name))
-                .scalars()
-                .first()
-            )
-            if found is not None:
-                return cast(Edition, found)
-            edition = Edition(**_edition_fields(rendered, source_hash), nonce=secrets.token_hex(6))
-            session.add(edition)
-            session.flush()
-            return edition
-    except IntegrityError:
-        # Another send of the issue froze it at the same moment (PostgreSQL; on SQLite
-        # BEGIN IMMEDIATE serialises the two): theirs is the edition.
-        found = find_edition(engine, rendered.name)
-        if found is None:
-            raise
-        return found
-
-
-def refreeze_edition(
-    engine: Engine, edition_id: int, rendered: RenderedIssue, source_hash: str
-) -> None:
-    """Replaces the frozen content; only allowed while nothing of it has been sent."""
-    with unit_of_work(engine) as session:
-        edition = session.get(Edition, edition_id)
-        assert edition is not None
-        for key, value in _edition_fields(rendered, source_hash).items():
-            setattr(edition, key, value)
-
-
-def sent_count(engine: Engine, edition_id: int) -> int:
-    with read_session(engine) as session:
-        return int(
-            session.execute(
-                select(func.count()).where(
-                    DELIVERY.c.edition_id == edition_id,
-                    DELIVERY.c.status.in_([DeliveryStatus.SENT, DeliveryStatus.BOUNCED]),
-                )
-            ).scalar_one()
-        )
-
-
-@dataclass(frozen=True)
-class ArchiveEntry:
-    issue: str
-    title: str
-    subject: str
-    language: str
-    sent_at: datetime | None
-
-
-def _published() -> ColumnElement[bool]:
-    """An edition is in the archive once anyone has been sent it."""
-    return exists().where(
-        col(Delivery.edition_id) == col(Edition.id), col(Delivery.status) == DeliveryStatus.SENT
-    )
-
-
-def published_editions(engine: Engine) -> list[ArchiveEntry]:
-    """Editions with at least one sent delivery, newest issue first."""
-    with read_session(engine) as session:
-        rows = (
-            session.execute(select(Edition).where(_published()).order_by(col(Edition.issue).desc()))
-            .scalars()
-            .all()
-        )
-    return [ArchiveEntry(e.issue, e.title, e.subject, e.language, e.created_at) for e in rows]
-
-
-def published_edition(engine: Engine, issue: str) -> Edition:
-    with read_session(engine) as session:
-        found = (
-            session.execute(select(Edition).where(col(Edition.issue) == issue, _published()))
-            .scalars()
-            .first()
-        )
-    if found is None:
-        raise NotFound(f"Die Ausgabe {issue} gibt es (noch) nicht im Archiv.")
-    return found
-
-
-# --- deliveries -----------------------------------------------------------------------
+    # queued again after its whole content went out but no reply came: the server may
+    # have taken it, so it is flagged possibly duplicated
+    uncertain: bool = False
 
 
 def recipients_query(list_ids: Sequence[int]) -> Any:
@@ -254,6 +104,65 @@ def iter_recipients(engine: Engine, list_ids: Sequence[int]) -> Iterator[tuple[s
     with read_session(engine) as session:
         for email, name, subscription_id in session.execute(query):
             yield email, name or "", subscription_id
+
+
+def _new_recipients(edition_id: int | None, list_ids: Sequence[int]) -> Any:
+    """Recipients of the lists with no delivery of the edition yet (a subquery)."""
+    recipients = recipients_query(list_ids).subquery()
+    query = select(recipients.c.subscriber_id, recipients.c.subscription_id)
+    if edition_id is not None:
+        query = query.where(
+            ~exists().where(
+                DELIVERY.c.edition_id == edition_id,
+                DELIVERY.c.subscriber_id == recipients.c.subscriber_id,
+            )
+        )
+    return query.subquery()
+
+
+_WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
+
+
+def pending_counts(
+    engine: Engine, edition_id: int | None, list_ids: Sequence[int]
+) -> tuple[int, int]:
+    """(recipients of the lists without a delivery of the edition yet, deliveries of the
+    edition still waiting): what a send would try now."""
+    with read_session(engine) as session:
+        new = session.execute(
+            select(func.count()).select_from(_new_recipients(edition_id, list_ids))
+        ).scalar_one()
+        waiting = 0
+        if edition_id is not None:
+            waiting = session.execute(
+                select(func.count()).where(
+                    DELIVERY.c.edition_id == edition_id, DELIVERY.c.status.in_(_WAITING)
+                )
+            ).scalar_one()
+    return int(new), int(waiting)
+
+
+def iter_pending(
+    engine: Engine, edition_id: int | None, list_ids: Sequence[int]
+) -> Iterator[tuple[str, str, int]]:
+    """(email, name, subscription id) of everyone a send would try now."""
+    new = _new_recipients(edition_id, list_ids)
+    queries = [
+        select(SUBSCRIBER.c.email, SUBSCRIBER.c.name, new.c.subscription_id).join(
+            SUBSCRIBER, SUBSCRIBER.c.id == new.c.subscriber_id
+        )
+    ]
+    if edition_id is not None:
+        queries.append(
+            select(SUBSCRIBER.c.email, SUBSCRIBER.c.name, DELIVERY.c.subscription_id)
+            .join(SUBSCRIBER, SUBSCRIBER.c.id == DELIVERY.c.subscriber_id)
+            .where(DELIVERY.c.edition_id == edition_id, DELIVERY.c.status.in_(_WAITING))
+        )
+    with read_session(engine) as session:
+        for query in queries:
+            for email, name, subscription_id in session.execute(query):
+                if email is not None:
+                    yield email, name or "", subscription_id or 0
 
 
 def enqueue(engine: Engine, edition_id: int, list_ids: Sequence[int]) -> int:
@@ -417,8 +326,22 @@ def next_due(engine: Engine, edition_id: int) -> datetime | None:
 
 _RECORD = (
     "UPDATE delivery SET status = ?, last_code = ?, last_reply = ?, next_attempt_at = ?, "
-    "sent_at = ?, updated_at = ?, run_id = NULL, attempts = attempts + 1 WHERE id = ?"
+    "sent_at = ?, relay_id = ?, updated_at = ?, run_id = NULL, attempts = attempts + 1, "
+    "possibly_duplicate = (possibly_duplicate OR ?) WHERE id = ?"
 )
+# the relay's own name for a message it took: Postfix, Exim, Sendmail ("queued as ID"),
+# Amazon SES and others ("250 Ok ID"), Microsoft 365 ("<ID> [Hostname=…]")
+_RELAY_ID = re.compile(
+    r"queued as ([^\s;,]+)|^(?:2\.\d\.\d+ )?Ok:? ([0-9A-Za-z-]{16,})|<([^<>\s]+)>", re.I
+)
+
+
+def relay_id(reply: str) -> str | None:
+    """The id the relay gave the message in its reply to DATA, if it names one."""
+    found = _RELAY_ID.search(reply)
+    if found is None:
+        return None
+    return next(g for g in found.groups() if g)[:200]
 
 
 _SKIP = (
@@ -438,14 +361,17 @@ def record(engine: Engine, run_id: str, results: Iterable[Result]) -> None:
         if r.status == skipped:
             skips.append((r.reply, now, r.delivery_id))
             continue
+        was_sent = r.status == sent
         rows.append(
             (
                 str(r.status),
                 r.code,
                 r.reply[:500],
                 driver_time(r.next_attempt_at, sqlite=sqlite),
-                now if r.status == sent else None,
+                now if was_sent else None,
+                relay_id(r.reply) if was_sent else None,
                 now,
+                r.uncertain,
                 r.delivery_id,
             )
         )
@@ -461,161 +387,6 @@ def record(engine: Engine, run_id: str, results: Iterable[Result]) -> None:
             driver_sql("UPDATE send_run SET heartbeat_at = ? WHERE id = ?", sqlite=sqlite),
             (now, run_id),
         )
-
-
-# --- crash recovery -------------------------------------------------------------------
-
-
-_ONE_LINE = str.maketrans("\r\n\0", "   ")  # a reply's line breaks, and the mapping's blank
-
-
-class Journal:
-    """Append-only record of one run's SMTP transactions (see the module docstring).
-
-    Lines go into a shared memory mapping of the file, grown as needed; the part not
-    yet written holds zero bytes, where a reader stops. Appending holds a lock so that
-    lines land in the order they were taken, whole, one after the other."""
-
-    INITIAL_SIZE = 1 << 20  # about 25,000 messages before the first resize
-
-    def __init__(self, directory: Path, run_id: str) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self.path = directory / f"{run_id}.log"
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.ftruncate(fd, self.INITIAL_SIZE)
-            self._map = mmap.mmap(fd, self.INITIAL_SIZE)  # keeps its own descriptor
-        finally:
-            os.close(fd)
-        self._end = 0
-        self._lock = threading.Lock()
-
-    def started(self, delivery_id: int) -> None:
-        self._append(f"S {delivery_id}\n".encode())
-
-    def finished(self, result: Result) -> None:
-        due = result.next_attempt_at.isoformat() if result.next_attempt_at else "-"
-        reply = result.reply.translate(_ONE_LINE)[:300]
-        line = f"F {result.delivery_id} {result.status} {result.code or 0} {due} {reply}\n"
-        self._append(line.encode("utf-8", "replace"))
-
-    def _append(self, line: bytes) -> None:
-        with self._lock:
-            end = self._end + len(line)
-            if end > len(self._map):
-                # ftruncate, then mremap: a kill in between leaves zero bytes at the end
-                self._map.resize(max(end, 2 * len(self._map)))
-            self._map[self._end : end] = line
-            self._end = end
-
-    def close(self, *, remove: bool) -> None:
-        with self._lock:
-            self._map.close()
-            if remove:
-                self.path.unlink(missing_ok=True)
-            else:
-                os.truncate(self.path, self._end)
-
-
-def read_journal(path: Path) -> tuple[dict[int, Result], set[int]]:
-    """(finished results, deliveries started but not finished)."""
-    finished: dict[int, Result] = {}
-    started: set[int] = set()
-    data = path.read_bytes().split(b"\0", 1)[0]  # the mapped file's unwritten tail
-    # What follows the last newline is the torn line of a killed process: unfinished.
-    *lines, _torn = data.split(b"\n")
-    for line in lines:
-        parts = line.decode("utf-8", "replace").split(" ", 5)
-        if parts[0] == "S" and len(parts) == 2:
-            started.add(int(parts[1]))
-        elif parts[0] == "F" and len(parts) >= 5:
-            delivery_id = int(parts[1])
-            due = None if parts[4] == "-" else datetime.fromisoformat(parts[4])
-            finished[delivery_id] = Result(
-                delivery_id,
-                parts[2],
-                int(parts[3]) or None,
-                parts[5] if len(parts) > 5 else "",
-                due,
-            )
-    return finished, started - set(finished)
-
-
-def recover(engine: Engine, edition_id: int, journal_dir: Path) -> Recovery:
-    """Puts the deliveries of dead runs of this edition back in order."""
-    now = utcnow()
-    host = socket.gethostname()
-    with read_session(engine) as session:
-        runs = session.execute(
-            select(SendRun.id, SendRun.host, SendRun.pid, SendRun.heartbeat_at).where(  # type: ignore[call-overload]
-                col(SendRun.edition_id) == edition_id, col(SendRun.finished_at).is_(None)
-            )
-        ).all()
-    applied, in_flight, requeued = 0, [], 0
-    for run_id, run_host, pid, beat in runs:
-        alive = _pid_alive(pid) if run_host == host else now - beat < STALE_AFTER
-        if alive:
-            continue
-        journal = journal_dir / f"{run_id}.log"
-        if journal.exists():
-            finished, unfinished = read_journal(journal)
-        else:
-            finished, unfinished = {}, None  # another machine's run: every claim is uncertain
-        with unit_of_work(engine) as session:
-            claimed = set(
-                session.execute(
-                    select(DELIVERY.c.id).where(
-                        DELIVERY.c.run_id == run_id, DELIVERY.c.status == DeliveryStatus.SENDING
-                    )
-                ).scalars()
-            )
-            results = [finished[i] for i in claimed if i in finished]
-            uncertain = claimed - set(finished) if unfinished is None else claimed & unfinished
-            untouched = claimed - set(finished) - uncertain
-            if uncertain:
-                session.execute(
-                    update(DELIVERY)
-                    .where(DELIVERY.c.id.in_(uncertain))
-                    .values(
-                        status=DeliveryStatus.QUEUED,
-                        run_id=None,
-                        possibly_duplicate=True,
-                        updated_at=now,
-                    )
-                )
-            if untouched:
-                session.execute(
-                    update(DELIVERY)
-                    .where(DELIVERY.c.id.in_(untouched))
-                    .values(status=DeliveryStatus.QUEUED, run_id=None, updated_at=now)
-                )
-            session.execute(
-                update(SendRun).where(col(SendRun.id) == run_id).values(finished_at=now)
-            )
-        record(engine, run_id, results)
-        applied += len(results)
-        in_flight += sorted(uncertain)
-        requeued += len(untouched)
-        journal.unlink(missing_ok=True)
-    return Recovery(applied, in_flight, requeued)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # a zombie (killed child not yet reaped by its parent) is dead for our purposes
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stream:
-            return stream.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
-# --- reading --------------------------------------------------------------------------
 
 
 def status_counts(engine: Engine, edition_id: int) -> dict[str, int]:
