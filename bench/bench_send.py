@@ -1,14 +1,15 @@
 """Send benchmark: the whole `isamail send` against Postfix's smtp-sink on 127.0.0.1.
 
-In one run, against one smtp-sink:
+In one run, against one smtp-sink, interleaved round by round:
 
 - ``isamail send ISSUE --list bench --yes --connections 4`` in a child process, with
   N recipients (default 10,000), database bookkeeping included: wall time of the
-  whole command and peak RSS of that child (``os.wait4``, so the earlier import
-  child does not count);
-- ``smtp-source -s 4`` (the C reference client) with the same message size, as the
-  issue writes it (a new connection per message) and with ``-d`` (connections
-  reused, as isamail does);
+  whole command and its peak memory;
+- the same command with the gate switched off (``gate.blocked`` answering "nothing"
+  for every delivery, patched in by this script, never in the product): what the
+  gate costs;
+- ``smtp-source -s 4 -d`` (the C reference client, connections reused, as isamail
+  does) with the same message size, and without ``-d`` (a connection per message);
 - ``mailmerge`` from PyPI (one connection per message) with a 1 KB message and as
   many rows as recipients, installed into its own venv under bench/out/;
 - isamail again on a "1 KB-ish" message (minimal project templates), to compare
@@ -237,15 +238,35 @@ def message_size(project: Path, env: dict[str, str]) -> int:
     """Average bytes per message of this project's send, from `send --dry-run`."""
     out = isamail(project, env, "send", ISSUE, "--list", "bench", "--dry-run")
     flat = " ".join(out.split())
-    found = re.search(r"Probelauf: (\d+) Nachrichten gebaut, zusammen ([\d.]+) MB", flat)
+    found = re.search(r"(\d+) Nachrichten würden jetzt gesendet, zusammen ([\d.]+) MB", flat)
     if not found:
         raise SystemExit(f"cannot read the dry run's message size:\n{out}")
     return round(float(found[2]) * 1e6 / int(found[1]))
 
 
-def send(project: Path, env: dict[str, str], port: int, connections: int, label: str) -> Measured:
+# `isamail` with the gate answering "nothing blocked" without asking the database
+WITHOUT_GATE = (
+    "import sys\n"
+    "import isamail.sending.gate as gate\n"
+    "gate.blocked = lambda engine, ids: {}\n"
+    "from isamail.cli import main\n"
+    "sys.argv[0] = 'isamail'\n"
+    "main()\n"
+)
+
+
+def send(
+    project: Path,
+    env: dict[str, str],
+    port: int,
+    connections: int,
+    label: str,
+    *,
+    gate: bool = True,
+) -> Measured:
     run_env = {**env, "ISAMAIL_SMTP_URL": f"smtp://127.0.0.1:{port}"}
-    args = [str(ISAMAIL), "-p", str(project), "send", ISSUE, "--list", "bench", "--yes"]
+    command = [str(ISAMAIL)] if gate else [sys.executable, "-c", WITHOUT_GATE]
+    args = [*command, "-p", str(project), "send", ISSUE, "--list", "bench", "--yes"]
     args += ["--connections", str(connections)]
     seconds, peak, err = timed_child(args, run_env)
     flat = " ".join(err.split())
@@ -317,6 +338,7 @@ def main() -> None:
     ap.add_argument("--database-url", default="", help="an EMPTY database (default: SQLite)")
     ap.add_argument("--skip-small", action="store_true", help="no 1 KB isamail run")
     ap.add_argument("--skip-mailmerge", action="store_true")
+    ap.add_argument("--skip-gate", action="store_true", help="no run without the gate")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     args = ap.parse_args()
     if args.database_url and not args.skip_small:
@@ -366,15 +388,19 @@ def main() -> None:
             if i:
                 reset(project, env)
             keep(send(project, env, port, c, f"isamail send, ISA issue, {c} conn.")).size = size
-            keep(smtp_source(port, c, n, size, reuse=False))
             keep(smtp_source(port, c, n, size, reuse=True))
+            keep(smtp_source(port, c, n, size, reuse=False))
+            if not args.skip_gate:
+                reset(project, env)
+                label = f"… the same without the gate, {c} conn."
+                keep(send(project, env, port, c, label, gate=False)).size = size
             if small_project is not None and small_size is not None:
                 if i:
                     reset(small_project, env)
                 label = f"isamail send, 1 KB templates, {c} conn."
                 keep(send(small_project, env, port, c, label)).size = small_size
-                small_source = smtp_source(port, c, n, small_size, reuse=False)
-                small_source.label += " (1 KB)"
+                small_source = smtp_source(port, c, n, small_size, reuse=True)
+                small_source.label = f"smtp-source -s {c} (1 KB)"
                 keep(small_source)
             if not args.skip_mailmerge:
                 keep(mailmerge(work, port, args.mailmerge_rows or n))
@@ -383,7 +409,9 @@ def main() -> None:
     best = {label: max(ms, key=lambda m: m.rate) for label, ms in runs.items()}
     for label, ms in runs.items():
         best[label].peak_mib = max((m.peak_mib or 0.0 for m in ms), default=None) or None
-    isa, reference, reuse = (best[label] for label in list(runs)[:3])
+    isa, reuse, no_reuse = (best[label] for label in list(runs)[:3])
+    reference = reuse  # the reference: smtp-source with connections reused, as isamail
+    ungated = best.get(f"… the same without the gate, {c} conn.")
     peer = best.get("mailmerge (connection per message)")
     small = best.get(f"isamail send, 1 KB templates, {c} conn.")
     small_reference = best.get(f"smtp-source -s {c} (1 KB)")
@@ -391,8 +419,10 @@ def main() -> None:
     table: list[tuple[Measured, Measured | None, Measured | None]] = [
         (isa, reference, peer if small is None else None),
         (reference, reference, None),
-        (reuse, reference, None),
+        (no_reuse, reference, None),
     ]
+    if ungated is not None:
+        table.insert(1, (ungated, reference, None))
     if small is not None and small_reference is not None:
         table += [(small, small_reference, peer), (small_reference, small_reference, None)]
     if peer is not None:
@@ -422,7 +452,9 @@ def main() -> None:
         print(f"{'':<4}(all rounds: {rates} msgs/s{'; ' + row.note if row.note else ''})")
     # The same comparisons round by round: the machine's speed changes between rounds
     # (by up to 2x here), and a best-of ratio pairs the best round of one with another's.
-    pairs = [(isa.label, reference.label, "isamail / smtp-source (ISA issue)")]
+    pairs = [(isa.label, reference.label, "isamail / smtp-source -d (ISA issue)")]
+    if ungated is not None:
+        pairs.append((isa.label, ungated.label, "isamail / isamail without the gate"))
     if small is not None and small_reference is not None:
         pairs.append((small.label, small_reference.label, "isamail / smtp-source (1 KB)"))
         if peer is not None:
