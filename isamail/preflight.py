@@ -6,7 +6,7 @@ left from the scaffold, settings that would make every link in the mail dead (no
 warnings (subject, preheader, raw HTML, lists, images, size). No database is opened.
 
 The renderer (Jinja2, premailer) is imported only where it is needed, so that `send`
-can run this where it composes the issue (compose/background.py) and pass ``rendered``.
+can pass the issue it composed anyway as ``rendered``.
 """
 
 from __future__ import annotations

@@ -202,11 +202,6 @@ def test_a_preview_file_shows_every_image(
     assert all(src.startswith("data:image/png;base64,") for src, _, _ in shown)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the lead's send_test_copy to pass the rendered issue through "
-    "isamail.compose.proof.proof_copy (issue 11's send path)",
-)
 def test_a_test_copy_as_received_shows_every_image(
     served: tuple[Project, str],
     smtp_server: SmtpTestServer,
