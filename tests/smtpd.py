@@ -93,6 +93,7 @@ class SmtpTestServer:
         close_with_421_connections: int | None = None,
         drop_in_data_every: int | None = None,
         delay: float = 0.0,
+        hold_after: int | None = None,
         reject_mail_from: str | None = None,
     ) -> None:
         self.host = host
@@ -123,6 +124,11 @@ class SmtpTestServer:
         self.drop_in_data_every = drop_in_data_every
         # Seconds to wait before answering the end of DATA.
         self.delay = delay
+        # Once this many messages are stored, hold the reply to the next end of DATA until
+        # release(): the client under test is then caught in the middle of its work.
+        self.hold_after = hold_after
+        self.holding = threading.Event()  # set while a message waits for release()
+        self._released = threading.Event()
         # This reply (e.g. "550 5.7.1 sender rejected") to every MAIL FROM (None: off).
         self.reject_mail_from = reject_mail_from
 
@@ -211,6 +217,10 @@ class SmtpTestServer:
     def temp_fail_for(self, seconds: float) -> None:
         """Answer every RCPT (or those of temp_fail_match) with 451 for ``seconds``."""
         self.temp_fail_until = time.monotonic() + seconds
+
+    def release(self) -> None:
+        """Lets the held message (and every later one) through."""
+        self._released.set()
 
     # --- what arrived -----------------------------------------------------------
 
@@ -344,6 +354,11 @@ class _Handler:
     async def handle_DATA(self, smtp: SMTP, session: Session, envelope: Envelope) -> str:
         if self.server.delay:
             await asyncio.sleep(self.server.delay)
+        hold = self.server.hold_after
+        if hold is not None and len(self.server.messages) >= hold:
+            self.server.holding.set()
+            while not self.server._released.is_set():
+                await asyncio.sleep(0.01)
         self.server._store(smtp, envelope)
         assert isinstance(smtp, _FaultySMTP)
         smtp.delivered += 1

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import idna
 import pytest
 from sqlalchemy import text
 
+from isamail.audience.importer import import_subscribers
 from isamail.audience.lists import create_list, list_summaries
 from isamail.audience.subscribers import add_subscriber
 from isamail.context import Project
 from isamail.db.engine import unit_of_work
 from isamail.db.maintenance import restore
 from isamail.errors import IsamailError
-from tests.conftest import Cli
+from tests.conftest import DATA, Cli
+from tests.smtpd import SmtpTestServer
 
 
 @pytest.fixture
@@ -142,3 +149,104 @@ def test_postgresql_backup_and_restore_say_the_pg_dump_way_in_one_line(
         assert len(lines) == 1 and "pg_dump --format=custom --file=x.dump" in lines[0]
         assert "pg_restore --clean" in lines[0] and "geheim" not in lines[0]
         assert "'postgresql://isamail@db.example/isa'" in lines[0]
+
+
+# --- a backup taken while a real `isamail send` is in the middle of its work --------------
+
+ISSUE = "2020-10"
+REPO = Path(__file__).resolve().parent.parent
+HELD_AT = 15
+
+
+def installed(*args: str, project: Project) -> list[str]:
+    return [str(Path(sys.executable).with_name("isamail")), "-p", str(project.directory), *args]
+
+
+def rcpt(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{idna.decode(domain)}".lower()
+
+
+def test_a_backup_during_a_send_restores_to_a_report_and_a_resume_that_add_up(
+    sqlite_project: Project, tmp_path: Path
+) -> None:
+    project = sqlite_project
+    shutil.copytree(REPO / "issues" / ISSUE, project.issues_dir / ISSUE)
+    create_list(project.engine, "isa")
+    import_subscribers(project.engine, DATA / "subscribers-intl.csv", "isa", confirmed=True)
+    env = {
+        **os.environ,
+        "ISAMAIL_SECRET_KEY": "test-secret-key",
+        "ISAMAIL_SMTP_CONNECTIONS": "1",
+        "ISAMAIL_SMTP_PROCESSES": "1",
+    }
+    send = installed("send", ISSUE, "--list", "isa", "--yes", project=project)
+    backup_file = tmp_path / "mitten-im-versand.db"
+    with SmtpTestServer(hold_after=HELD_AT) as server:
+        env["ISAMAIL_SMTP_URL"] = server.url
+        sending = subprocess.Popen(send, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            assert server.holding.wait(60), "the send never reached the held message"
+            # the send is caught after HELD_AT messages, waiting for the next reply
+            taken = subprocess.run(
+                installed("db", "backup", str(backup_file), project=project),
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            assert sending.poll() is None
+            received_before_backup = {rcpt(r) for m in server.messages for r in m.rcpt_tos}
+        finally:
+            server.release()
+            _out, err = sending.communicate(timeout=120)
+        assert taken.returncode == 0, taken.stderr
+        assert sending.returncode == 0, err.decode()
+    assert len(received_before_backup) == HELD_AT
+
+    project.close()
+    restored = subprocess.run(
+        installed("db", "restore", str(backup_file), "--yes", project=project),
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert restored.returncode == 0, restored.stderr
+    assert f"während des Versands von {ISSUE}" in restored.stderr
+
+    report = json.loads(
+        subprocess.run(
+            installed("report", ISSUE, "--json", project=project),
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    status = {d["email"].lower(): d["status"] for d in report["deliveries"]}
+    sent_in_backup = {e for e, s in status.items() if s == "sent"}
+    assert len(status) == report["recipients"] == 40
+    assert report["sent"] == len(sent_in_backup) and report["failed"] == 0
+    assert report["sent"] + report["sending"] + report["queued"] == 40
+    # the snapshot is consistent: whatever it holds as sent had arrived when it was taken
+    assert sent_in_backup <= received_before_backup
+
+    with SmtpTestServer() as server:
+        env["ISAMAIL_SMTP_URL"] = server.url
+        resumed = subprocess.run(send, env=env, capture_output=True, text=True)
+        assert resumed.returncode == 0, resumed.stderr
+        again = [rcpt(r) for m in server.messages for r in m.rcpt_tos]
+    assert len(again) == len(set(again)) == 40 - len(sent_in_backup)
+    assert set(again) == set(status) - sent_in_backup
+    final = json.loads(
+        subprocess.run(
+            installed("report", ISSUE, "--json", project=project),
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert (final["sent"], final["queued"], final["sending"]) == (40, 0, 0)
+    in_flight = {e for e, s in status.items() if s == "sending"}
+    flagged = {d["email"].lower() for d in final["deliveries"] if d["possibly_duplicate"]}
+    assert flagged == in_flight
