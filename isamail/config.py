@@ -413,6 +413,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bounces.max_bounce_rate", float, 0.02, "report warns above this bounce rate"),
     Setting("bounces.max_complaint_rate", float, 0.003, "report warns above this complaint rate"),
     Setting(
+        "retention.left_days",
+        int,
+        30,
+        "days after a person left every list (unsubscribed, bounced, complained) until their "
+        "personal data is erased; the suppression hash stays",
+        check=_not_negative,
+    ),
+    Setting(
+        "retention.consent_proof_years",
+        int,
+        3,
+        "years, to the end of the year, that the consent record of an erased person keeps "
+        "IP address and browser (the regular limitation period, § 195 BGB)",
+        check=_not_negative,
+    ),
+    Setting(
         "web.signup_frame_ancestors",
         str,
         "",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from sqlalchemy import Engine, delete, func
@@ -28,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from isamail.audience.addresses import address_hash, mask, normalise
+from isamail.audience.consent import Wording
 from isamail.audience.subscribers import (
     AddResult,
     add_subscriber,
@@ -41,6 +43,7 @@ from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
     ConfirmToken,
+    ConsentEvent,
     ConsentKind,
     MailingList,
     OutgoingMail,
@@ -91,6 +94,7 @@ class SignupRequest:
     ip: str | None = None
     user_agent: str | None = None
     form: str = ""  # where the signup came from (page, origin), kept in the consent log
+    consent: Wording | None = None  # the consent text the form showed
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,7 @@ def _add(project: Project, email: str, list_name: str, request: SignupRequest) -
                 ip=request.ip,
                 user_agent=request.user_agent,
                 consent_text_version=project.settings["consent_text_version"],
+                consent_text=request.consent,
             )
         except IntegrityError:
             # the same new address signed up twice at once (PostgreSQL): the second
@@ -418,7 +423,7 @@ def confirm(
                 source=source,
                 ip=ip,
                 user_agent=user_agent,
-                consent_text_version=consent_text_version,
+                **_agreed_to(session, subscriber.id, mailing_list.id, consent_text_version),
             )
             lift_suppression(session, subscriber.email, mailing_list.id)
         return ConfirmView(
@@ -426,6 +431,26 @@ def confirm(
             language=subscriber.language,
             already_confirmed=True,
         )
+
+
+def _agreed_to(
+    session: Session, subscriber_id: int, list_id: int, version: str | None
+) -> dict[str, Any]:
+    """The consent text of the signup this confirmation completes: what the person agreed
+    to (its version and wording), else the version the caller names."""
+    signup = session.exec(
+        select(ConsentEvent.consent_text_version, ConsentEvent.consent_text_id)
+        .where(
+            ConsentEvent.subscriber_id == subscriber_id,
+            ConsentEvent.list_id == list_id,
+            ConsentEvent.kind == ConsentKind.SIGNUP,
+            col(ConsentEvent.consent_text_id).is_not(None),
+        )
+        .order_by(col(ConsentEvent.at).desc(), col(ConsentEvent.id).desc())
+    ).first()
+    if signup is None:
+        return {"consent_text_version": version}
+    return {"consent_text_version": signup[0], "consent_text_id": signup[1]}
 
 
 def request_confirmation(

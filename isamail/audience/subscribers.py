@@ -17,12 +17,14 @@ from sqlalchemy import Engine, delete, func, or_
 from sqlmodel import Session, col, select
 
 from isamail.audience.addresses import Address, address_forms, address_hash, normalise
+from isamail.audience.consent import Wording, text_id, texts_by_id
 from isamail.audience.lists import get_list
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
     Bounce,
     ConsentEvent,
     ConsentKind,
+    ConsentText,
     Delivery,
     Edition,
     MailingList,
@@ -129,7 +131,14 @@ def record_consent(
     ip: str | None = None,
     user_agent: str | None = None,
     consent_text_version: str | None = None,
+    consent_text: Wording | None = None,
+    consent_text_id: int | None = None,
 ) -> None:
+    """Appends to the consent log; ``consent_text`` (the wording the person saw) is stored
+    once and referred to (or give the id of one stored before)."""
+    if consent_text is not None:
+        consent_text_id = text_id(session, consent_text)
+        consent_text_version = consent_text_version or consent_text.version
     session.add(
         ConsentEvent(
             subscriber_id=subscriber_id,
@@ -140,6 +149,7 @@ def record_consent(
             ip=ip,
             user_agent=(user_agent or None) and user_agent[:500],
             consent_text_version=consent_text_version,
+            consent_text_id=consent_text_id,
         )
     )
 
@@ -157,6 +167,7 @@ def add_subscriber(
     ip: str | None = None,
     user_agent: str | None = None,
     consent_text_version: str | None = None,
+    consent_text: Wording | None = None,
 ) -> AddResult:
     """Puts ``email`` on the list: confirmed (consent given elsewhere, ``note`` says where)
     or pending (a confirmation mail completes the double opt-in)."""
@@ -222,6 +233,7 @@ def add_subscriber(
                 ip=ip,
                 user_agent=user_agent,
                 consent_text_version=consent_text_version,
+                consent_text=consent_text,
             )
         session.flush()
         assert subscription.id is not None
@@ -274,24 +286,45 @@ def unsubscribe_in(
 def forget(engine: Engine, email: str, *, source: str = "cli") -> None:
     """GDPR Art. 17: erases the person's data; a hash stays so the address is never mailed."""
     with unit_of_work(engine) as session:
-        subscriber = require_subscriber(session, email)
-        assert subscriber.id is not None and subscriber.email is not None
-        unsubscribe_in(session, subscriber, None, source=source)
-        suppress(session, subscriber.email, SuppressionReason.FORGOTTEN)
-        record_consent(session, subscriber.id, ConsentKind.FORGOTTEN, source=source)
-        erase_personal_data(session, subscriber)
+        forget_subscriber(session, require_subscriber(session, email), source=source)
 
 
-def erase_personal_data(session: Session, subscriber: Subscriber) -> None:
+def forget_subscriber(
+    session: Session,
+    subscriber: Subscriber,
+    *,
+    source: str,
+    note: str = "",
+    keep_consent_proof: bool = False,
+) -> None:
+    """The one erasure, for a request (`forget`) and for the retention period: ends every
+    subscription, suppresses the address on every list, logs the fact, erases the data.
+
+    ``keep_consent_proof`` (retention): the consent record keeps the IP address and
+    browser of signup and confirmation, and the address hash stays on the row so that the
+    record can be found by address, until the retention module lets that proof expire.
+    A request to be forgotten takes those at once."""
+    assert subscriber.id is not None and subscriber.email is not None
+    unsubscribe_in(session, subscriber, None, source=source)
+    suppress(session, subscriber.email, SuppressionReason.FORGOTTEN)
+    record_consent(session, subscriber.id, ConsentKind.FORGOTTEN, source=source, note=note)
+    erase_personal_data(session, subscriber, keep_consent_proof=keep_consent_proof)
+
+
+def erase_personal_data(
+    session: Session, subscriber: Subscriber, *, keep_consent_proof: bool = False
+) -> None:
     """Removes everything that identifies the person; the consent log keeps the facts
-    (what, when, which list) as proof, without who and from where. Deliveries hold no
-    address; queued or sent confirmation mails do, so they go."""
+    (what, when, which list) as proof, without who and from where (unless
+    ``keep_consent_proof``, see ``forget_subscriber``). Deliveries hold no address;
+    queued or sent confirmation mails do, so they go."""
     if subscriber.state == SubscriberState.FORGOTTEN:
         return
-    for event in session.exec(
-        select(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id)
-    ):
-        event.ip = event.user_agent = None
+    assert subscriber.id is not None and subscriber.email is not None
+    if keep_consent_proof:
+        subscriber.consent_proof_hash = address_hash(subscriber.email)
+    else:
+        scrub_consent_events(session, subscriber.id)
     session.execute(delete(OutgoingMail).where(col(OutgoingMail.subscriber_id) == subscriber.id))
     _scrub_replies(session, subscriber)
     subscriber.email = subscriber.email_key = None
@@ -299,6 +332,14 @@ def erase_personal_data(session: Session, subscriber: Subscriber) -> None:
     subscriber.attributes = {}
     subscriber.state = SubscriberState.FORGOTTEN
     subscriber.updated_at = utcnow()
+
+
+def scrub_consent_events(session: Session, subscriber_id: int) -> None:
+    """Takes who and from where (IP address, browser) out of the person's consent log."""
+    for event in session.exec(
+        select(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber_id)
+    ):
+        event.ip = event.user_agent = None
 
 
 def _scrub_replies(session: Session, subscriber: Subscriber) -> None:
@@ -326,9 +367,10 @@ def scrub_address(text: str, forms: Iterable[str]) -> str:
 
 
 def subscriber_record(engine: Engine, email: str) -> dict[str, Any]:
-    """Everything stored about one address (GDPR Art. 15)."""
+    """Everything stored about one address (GDPR Art. 15). For a person whom the retention
+    period erased, the consent record that is still kept (``erased`` is true)."""
     with read_session(engine) as session:
-        subscriber = require_subscriber(session, email)
+        subscriber = _with_consent_proof(session, email) or require_subscriber(session, email)
         subscriptions = session.exec(
             select(Subscription, MailingList)
             .join(MailingList, col(MailingList.id) == Subscription.list_id)
@@ -347,8 +389,10 @@ def subscriber_record(engine: Engine, email: str) -> dict[str, Any]:
             )
         ).all()
         deliveries = _delivery_history(session, subscriber)
+        texts = texts_by_id(session, {e.consent_text_id for e in events if e.consent_text_id})
     return {
         "email": subscriber.email,
+        "erased": subscriber.state == SubscriberState.FORGOTTEN,
         "name": subscriber.name,
         "language": subscriber.language,
         "organisation": subscriber.organisation,
@@ -377,6 +421,7 @@ def subscriber_record(engine: Engine, email: str) -> dict[str, Any]:
                 "ip": e.ip,
                 "user_agent": e.user_agent,
                 "consent_text_version": e.consent_text_version,
+                "consent_text": _wording(texts.get(e.consent_text_id or 0)),
                 "note": e.note,
             }
             for e in events
@@ -387,6 +432,21 @@ def subscriber_record(engine: Engine, email: str) -> dict[str, Any]:
         ],
         "deliveries": deliveries,
     }
+
+
+def _with_consent_proof(session: Session, email: str) -> Subscriber | None:
+    """The erased person whose consent record is kept under this address's hash."""
+    if find_subscriber(session, normalise(email)) is not None:
+        return None
+    return session.exec(
+        select(Subscriber).where(Subscriber.consent_proof_hash == address_hash(email))
+    ).first()
+
+
+def _wording(text: ConsentText | None) -> dict[str, str] | None:
+    if text is None:
+        return None
+    return {"version": text.version, "language": text.language, "text": text.text}
 
 
 def _delivery_history(session: Session, subscriber: Subscriber) -> list[dict[str, Any]]:

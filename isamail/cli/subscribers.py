@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -250,7 +250,10 @@ def show(
     if as_json:
         output.print_json(record)
         return
-    t = output.table("Feld", "Wert", title=record["email"])
+    title = record["email"] or email
+    if record["erased"]:
+        title += " (gelöscht; nur das Einwilligungsprotokoll ist noch aufbewahrt)"
+    t = output.table("Feld", "Wert", title=title)
     for key in ("name", "organisation", "city", "country", "language", "state", "created_at"):
         t.add_row(key, str(record[key] or ""))
     for key, value in record["attributes"].items():
@@ -267,6 +270,7 @@ def show(
     for e in record["consent_events"]:
         events.add_row(e["at"], e["kind"], e["list"] or "", e["source"], e["ip"] or "", e["note"])
     output.out.print(events)
+    _consent_texts(record["consent_events"])
     if record["suppressions"]:
         output.out.print(
             "Sperrliste: "
@@ -279,6 +283,20 @@ def show(
         for d in record["deliveries"]:
             deliveries.add_row(d["issue"], d["status"])
         output.out.print(deliveries)
+
+
+def _consent_texts(events: list[dict[str, Any]]) -> None:
+    """Each wording the person agreed to, once: what the consent record proves."""
+    shown: list[dict[str, str]] = []
+    for event in events:
+        wording = event["consent_text"]
+        if wording and wording not in shown:
+            shown.append(wording)
+            output.out.print(
+                f"Einwilligungstext {wording['version']} ({wording['language']}): "
+                f"„{wording['text']}“",
+                markup=False,
+            )
 
 
 @app.command("unsubscribe")
@@ -338,4 +356,37 @@ def purge_pending_(
     output.say(
         f"{result.subscriptions} unbestätigte Anmeldungen beendet, {result.people_erased} "
         f"Personen gelöscht, {result.mails_deleted} alte Bestätigungsmails entfernt."
+    )
+
+
+@app.command("retention")
+def retention(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zählen, nichts löschen.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Löscht die Daten von Abgemeldeten nach der Aufbewahrungsfrist (DSGVO Art. 5 Abs. 1 e).
+
+    Nach retention.left_days Tagen (Voreinstellung 30) wie `forget`, doch der
+    Einwilligungsnachweis bleibt bis zum Jahresende nach retention.consent_proof_years
+    Jahren (Voreinstellung 3). Der Worker tut das täglich."""
+    from isamail.audience.retention import RetentionPolicy, apply_retention
+
+    proj = project(ctx)
+    policy = RetentionPolicy.from_settings(proj.settings)
+    result = apply_retention(proj.engine, policy, dry_run=dry_run)
+    if as_json:
+        output.print_json(
+            {
+                "erased": result.erased,
+                "proofs_expired": result.proofs_expired,
+                "dry_run": result.dry_run,
+            }
+        )
+        return
+    verb = "würden" if dry_run else "wurden"
+    output.say(
+        f"{result.erased} Personen {verb} gelöscht ({policy.left_days} Tage nach der "
+        f"Abmeldung), bei {result.proofs_expired} {verb} IP-Adresse und Browser aus dem "
+        f"Einwilligungsnachweis entfernt ({policy.consent_proof_years} Jahre)."
     )

@@ -70,6 +70,9 @@ class Subscriber(SQLModel, table=True):
     state: str = Field(default=SubscriberState.ACTIVE, max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # set when the retention period erased the person (not on a request to be forgotten):
+    # the address hash that finds their consent record while it must be kept, then NULL
+    consent_proof_hash: str | None = Field(default=None, max_length=64, index=True)
 
 
 class MailingList(SQLModel, table=True):
@@ -99,6 +102,23 @@ class Subscription(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class ConsentText(SQLModel, table=True):
+    """The wording a person agreed to, by version and language, as the signup form showed
+    it; a consent event points to it, so the proof shows what they saw. Never changed or
+    deleted: a new wording is a new row (the digest tells a changed text under an old
+    version apart)."""
+
+    __tablename__ = "consent_text"
+    __table_args__ = (UniqueConstraint("version", "language", "digest"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    digest: str = Field(max_length=64)  # sha256 of the text
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class ConsentEvent(SQLModel, table=True):
     """Append-only: rows are inserted, never updated or deleted (forget keeps the facts)."""
 
@@ -126,6 +146,7 @@ class ConsentEvent(SQLModel, table=True):
     ip: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=500)
     consent_text_version: str | None = Field(default=None, max_length=64)
+    consent_text_id: int | None = Field(default=None, foreign_key="consent_text.id")
     note: str = Field(default="", max_length=2000)
 
 

@@ -23,6 +23,7 @@ from isamail.context import Project
 from isamail.errors import InvalidAddress, IsamailError, NotFound
 from isamail.sending import editions
 from isamail.tokens import unsubscribe_token
+from isamail.web.consent import signup_form_wording
 from isamail.web.deps import (
     ClientIP,
     EngineDep,
@@ -91,6 +92,9 @@ def signup(
                     ip=ip,
                     user_agent=user_agent,
                     form=form.origin,
+                    consent=signup_form_wording(
+                        pages, language, project.settings["consent_text_version"]
+                    ),
                 ),
             )
         except IsamailError as exc:
