@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from isamail import outbox
 from isamail.audience.importer import import_subscribers
 from isamail.audience.lists import create_list
 from isamail.audience.retention import RetentionPolicy, apply_retention
@@ -37,6 +36,7 @@ from isamail.db.models import (
     utcnow,
 )
 from isamail.errors import Conflict
+from isamail.sending import transactional
 from tests.conftest import Cli
 from tests.test_web import client_for
 
@@ -206,12 +206,15 @@ def test_retention_erases_transactional_mails_and_never_touches_pending_signups(
 ) -> None:
     with unit_of_work(town.engine) as session:
         subscriber = require_subscriber(session, "left-long-ago@stadt.example")
-        outbox.queue_mail(
+        transactional.queue_mail(
             session,
+            town.settings,
             kind="confirm",
             subscriber_id=subscriber.id,
             recipient="left-long-ago@stadt.example",
-            message=b"Subject: x\r\n\r\nx",
+            subject="Bitte bestätigen",
+            text="x",
+            html=None,
         )
     apply_retention(town.engine, POLICY, now=NOW + timedelta(days=3650))
     with read_session(town.engine) as session:
