@@ -136,6 +136,25 @@ def _domain_rates(v: dict[str, Any]) -> str | None:
     return None
 
 
+def _log_format(v: str) -> str | None:
+    return None if v in ("text", "json") else "muss text oder json sein"
+
+
+def _log_level(v: str) -> str | None:
+    return (
+        None
+        if v in ("debug", "info", "warning", "error")
+        else ("muss debug, info, warning oder error sein")
+    )
+
+
+def _addresses(v: str) -> str | None:
+    for part in (p.strip() for p in v.split(",")):
+        if part and (problem := _address(part)):
+            return problem
+    return None
+
+
 def _address(v: str) -> str | None:
     """An address for a header or the envelope: ``Name <local@domain>`` or bare; a domain
     with umlauts is fine (it goes out in its xn-- form)."""
@@ -413,6 +432,58 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bounces.max_bounce_rate", float, 0.02, "report warns above this bounce rate"),
     Setting("bounces.max_complaint_rate", float, 0.003, "report warns above this complaint rate"),
     Setting(
+        "alerts.to",
+        str,
+        "",
+        "addresses (comma-separated) mailed when unattended work fails; empty: log and report only",
+        check=_addresses,
+    ),
+    Setting(
+        "alerts.every",
+        float,
+        3600.0,
+        "seconds: at most one alert mail per kind in this time",
+        check=_positive,
+    ),
+    Setting(
+        "alerts.smtp_url",
+        str,
+        "",
+        "relay for alert mails, e.g. the server's own MTA (empty: smtp_url), so that a relay "
+        "refusing logins can still be reported",
+        secret=True,
+        check=_smtp_url,
+    ),
+    Setting(
+        "worker.in_serve",
+        bool,
+        False,
+        "`serve` runs the worker's loop too (one-process set-ups)",
+    ),
+    Setting(
+        "worker.poll",
+        float,
+        30.0,
+        "seconds the worker waits at most between two looks for due tasks",
+        check=_positive,
+    ),
+    Setting(
+        "worker.lease",
+        float,
+        300.0,
+        "seconds a task stays claimed without a heartbeat (a crashed worker's task is "
+        "taken over after this)",
+        check=_positive,
+    ),
+    Setting(
+        "log.format",
+        str,
+        "text",
+        "log lines of serve and worker: text or json (one JSON object a line)",
+        check=_log_format,
+    ),
+    Setting("log.level", str, "info", "debug, info, warning or error", check=_log_level),
+    Setting(
         "retention.left_days",
         int,
         30,
@@ -518,7 +589,7 @@ class Settings:
 def redact(setting: Setting, value: Any) -> str:
     if not setting.secret or not value:
         return str(value)
-    if setting.key in ("smtp_url", "bounces.imap_url"):
+    if setting.key in ("smtp_url", "bounces.imap_url", "alerts.smtp_url"):
         return redact_url(str(value))
     return "********"
 

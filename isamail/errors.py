@@ -66,5 +66,9 @@ class SmtpError(IsamailError):
     """The SMTP server cannot be reached or refuses us as a whole."""
 
 
+class SmtpLoginRefused(SmtpError):
+    """The SMTP server refused the login (user name, password or token)."""
+
+
 class Conflict(IsamailError):
     http_status = 409

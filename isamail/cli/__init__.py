@@ -122,6 +122,9 @@ def _register() -> None:
     from isamail.cli import serve
 
     serve.register(app)
+    from isamail.cli import worker
+
+    worker.register(app)
     from isamail.cli import doctor
 
     doctor.register(app)

@@ -132,6 +132,7 @@ def _report(
         for r in reports:
             for warning in r.warnings:
                 output.say(escape(f"Warnung: {warning}"))
+        _open_alerts(db)
         return
     if as_csv:
         edition_summary(db, issue)  # an unknown issue fails before the CSV header
@@ -144,6 +145,19 @@ def _report(
         _detail_json(db, issue, detail)
         return
     _detail_tables(detail)
+
+
+def _open_alerts(db: ReadOnlyDatabase) -> None:
+    """Unattended work that fails (isamail.alerts): on stderr, like the warnings."""
+    from isamail.alerts import open_alerts
+
+    for alert in open_alerts(db):
+        output.say(
+            escape(
+                f"Störung seit {alert.first_at:%d.%m.%Y %H:%M} UTC ({alert.count}-mal): "
+                f"{alert.title}: {alert.message}"
+            )
+        )
 
 
 # --- output helpers -------------------------------------------------------------------

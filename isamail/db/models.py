@@ -363,6 +363,51 @@ class ArchiveChoice(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=utcnow)
 
 
+class Worker(SQLModel, table=True):
+    """One `isamail worker` process (or `serve` running the worker's loop). Its heartbeat
+    tells `isamail db upgrade|restore` and `report` whether it is alive."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    host: str = Field(max_length=200)
+    pid: int
+    version: str = Field(max_length=32)
+    started_at: datetime = Field(default_factory=utcnow)
+    heartbeat_at: datetime = Field(default_factory=utcnow)
+    stopped_at: datetime | None = None
+
+
+class WorkerTask(SQLModel, table=True):
+    """A task of the worker's loop, shared by every worker: whoever holds the lease runs
+    it; when it is due again is kept here, so several workers run it once."""
+
+    __tablename__ = "worker_task"
+
+    name: str = Field(primary_key=True, max_length=64)
+    due_at: datetime = Field(default_factory=utcnow)
+    lease_holder: str | None = Field(default=None, max_length=32)  # a worker's id
+    lease_until: datetime | None = None
+    last_started_at: datetime | None = None
+    last_finished_at: datetime | None = None
+    last_summary: str = Field(default="", max_length=500)
+    last_error: str = Field(default="", max_length=2000)
+    runs: int = Field(default=0)
+    failures: int = Field(default=0)  # in a row
+
+
+class Alert(SQLModel, table=True):
+    """Unattended work that failed, one row per kind: the office is mailed at most once
+    per ``alerts.every``; `isamail report` shows the open ones."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=64, unique=True)
+    message: str = Field(default="", max_length=2000)
+    first_at: datetime = Field(default_factory=utcnow)
+    last_at: datetime = Field(default_factory=utcnow)
+    count: int = Field(default=1)
+    mailed_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+
 def table(model: type[SQLModel]) -> Table:
     """The model's Core table, for bulk statements that skip the ORM's per-row work."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]

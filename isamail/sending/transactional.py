@@ -45,6 +45,7 @@ class DeliverySummary:
     deferred: int = 0  # temporary trouble: retried later
     skipped: int = 0  # the gate held it back (the person complained, was blocked)
     errors: list[str] = field(default_factory=list)
+    failures: list[SmtpError] = field(default_factory=list)  # the relay's, as raised
 
     @property
     def attempted(self) -> int:
@@ -94,9 +95,15 @@ class OutboxSource:
     """The engine's work: due rows of the outbox."""
 
     def __init__(
-        self, engine: Engine, addressing: Addressing, limit: int, now: datetime | None = None
+        self,
+        engine: Engine,
+        addressing: Addressing,
+        limit: int,
+        now: datetime | None = None,
+        kinds: Collection[str] | None = None,
     ) -> None:
         self.engine = engine
+        self.kinds = kinds  # None: every kind
         self.addressing = addressing
         self.limit = limit
         self.now = now  # the clock for what is due (tests move it forward)
@@ -118,6 +125,8 @@ class OutboxSource:
             .order_by(col(OutgoingMail.id))
             .limit(min(limit, self.limit))
         )
+        if self.kinds is not None:
+            due = due.where(col(OutgoingMail.kind).in_(self.kinds))
         with unit_of_work(self.engine) as session:
             if not is_sqlite(self.engine):
                 due = due.with_for_update(skip_locked=True)
@@ -208,18 +217,24 @@ class OutboxSource:
 
 
 def deliver_due(
-    engine: Engine, settings: Settings, *, limit: int = 100, now: datetime | None = None
+    engine: Engine,
+    settings: Settings,
+    *,
+    limit: int = 100,
+    now: datetime | None = None,
+    kinds: Collection[str] | None = None,
 ) -> DeliverySummary:
-    """Sends queued mails that are due (at ``now``); never raises for SMTP trouble (it is
-    recorded on the rows and retried later)."""
+    """Sends queued mails that are due (at ``now``; only those of ``kinds`` if given);
+    never raises for SMTP trouble (it is recorded on the rows, in ``failures`` as the
+    error, and retried later)."""
     from isamail.sending.newsletter import engine_options
 
     if not settings["smtp_url"]:
         return DeliverySummary(
             errors=["smtp_url fehlt: Bestätigungsmails bleiben in der Warteschlange"]
         )
-    source = OutboxSource(engine, Addressing.from_settings(settings), limit, now)
-    if not _anything_due(engine, now or utcnow()):
+    source = OutboxSource(engine, Addressing.from_settings(settings), limit, now, kinds)
+    if not _anything_due(engine, now or utcnow(), kinds):
         return source.summary
     connect = relay.connector(settings)
     options = engine_options(settings, connections=1, retry_window=0.0, limit=limit)
@@ -227,6 +242,7 @@ def deliver_due(
         first = connect()
     except SmtpError as exc:  # every due mail waits for its next attempt, as after a 4xx
         source.summary.errors.append(exc.message)
+        source.summary.failures.append(exc)
         items = source.claim(limit, now or utcnow())
         source.record([retry_later(i, None, exc.message, options.first_retry) for i in items])
         return source.summary
@@ -237,22 +253,19 @@ def deliver_due(
         run.run()
     except SmtpError as exc:  # the relay refused the sender: recorded, retried later
         source.summary.errors.append(exc.message)
+        source.summary.failures.append(exc)
     return source.summary
 
 
-def _anything_due(engine: Engine, now: datetime) -> bool:
+def _anything_due(engine: Engine, now: datetime, kinds: Collection[str] | None) -> bool:
+    query = select(col(OutgoingMail.id)).where(
+        OutgoingMail.status == OutgoingMailStatus.QUEUED,
+        or_(
+            col(OutgoingMail.next_attempt_at).is_(None),
+            col(OutgoingMail.next_attempt_at) <= now,
+        ),
+    )
+    if kinds is not None:
+        query = query.where(col(OutgoingMail.kind).in_(kinds))
     with read_session(engine) as session:
-        return (
-            session.exec(
-                select(col(OutgoingMail.id))
-                .where(
-                    OutgoingMail.status == OutgoingMailStatus.QUEUED,
-                    or_(
-                        col(OutgoingMail.next_attempt_at).is_(None),
-                        col(OutgoingMail.next_attempt_at) <= now,
-                    ),
-                )
-                .limit(1)
-            ).first()
-            is not None
-        )
+        return session.exec(query.limit(1)).first() is not None

@@ -31,7 +31,7 @@ from typing import Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from isamail.config import redact_url
-from isamail.errors import SmtpError
+from isamail.errors import SmtpError, SmtpLoginRefused
 from isamail.transport.protocol import (
     ClientProtocol,
     Outcome,
@@ -581,7 +581,7 @@ def _login_xoauth2(smtp: smtplib.SMTP, endpoint: SmtpEndpoint, source: TokenSour
         except smtplib.SMTPAuthenticationError as exc:
             source.invalidate()
             if attempt == 2:
-                raise SmtpError(
+                raise SmtpLoginRefused(
                     f"Anmeldung mit OAuth2 am SMTP-Server {shown} fehlgeschlagen: {_reply(exc)}",
                     hint="Prüfen Sie den Benutzer in smtp_url und Client, Geheimnis und "
                     "Bereich (scope) in [oauth2]; der Benutzer braucht das Recht SMTP AUTH.",
@@ -593,7 +593,7 @@ def _connection_error(
 ) -> SmtpError:
     # Order matters: smtplib's exceptions and ssl's are OSErrors too.
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return SmtpError(
+        return SmtpLoginRefused(
             f"Anmeldung am SMTP-Server {shown} fehlgeschlagen: {_reply(exc)}",
             hint="Prüfen Sie Benutzername und Passwort in smtp_url.",
         )

@@ -22,6 +22,17 @@ from isamail.web.security import MAX_BODY, BodyLimit, SecurityHeaders, Throttle,
 from isamail.web.worker import OutboxWorker
 
 
+def token_path_prefixes() -> set[str]:
+    """The first path segment of every route with a ``{token}`` in its path: the log
+    masks what follows it (isamail.logs)."""
+    prefixes = set()
+    for route in router.routes:
+        path = getattr(route, "path", "")
+        if "{token}" in path:
+            prefixes.add(path.strip("/").split("/")[0])
+    return prefixes
+
+
 def create_app(project: Project, *, background: bool = True, max_body: int = MAX_BODY) -> FastAPI:
     """The app for ``project``. ``background=False`` leaves confirmation mails queued
     (tests deliver them with ``sending.transactional.deliver_due``)."""
@@ -31,6 +42,11 @@ def create_app(project: Project, *, background: bool = True, max_body: int = MAX
     except ValueError as exc:
         raise ConfigError(f"web.trusted_proxies: {exc}") from None
     worker = OutboxWorker(project) if background else None
+    loop = None
+    if background and settings["worker.in_serve"]:
+        from isamail.worker.loop import in_thread
+
+        loop = in_thread(project)
     state = WebState(
         project=project,
         pages=template_environment(project.templates_dir),
@@ -46,9 +62,14 @@ def create_app(project: Project, *, background: bool = True, max_body: int = MAX
         if worker is not None:
             worker.start()
             worker.wake()  # send what a previous run left queued
+        if loop is not None:  # the worker's loop in this process (worker.in_serve)
+            loop[1].start()
         try:
             yield
         finally:
+            if loop is not None:
+                loop[0].stop()
+                loop[1].join(60)  # the task in hand finishes, its lease is given back
             if worker is not None:
                 worker.stop()
 
