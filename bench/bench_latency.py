@@ -154,10 +154,10 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
     )
     project = bench_send.make_project(work, "isa", work / "subscribers-100k.csv", env, small=False)
-    size = bench_send.message_size(project, env)
     c, n = args.connections, args.recipients
     rows = []
     with bench_send.smtp_sink() as sink_port:
+        size = bench_send.message_size(project, env, sink_port)
         proxy = LatencyProxy(("127.0.0.1", sink_port))
         proxy.start()
         try:

@@ -234,9 +234,11 @@ def reset(project: Path, env: dict[str, str]) -> None:
     engine.dispose()
 
 
-def message_size(project: Path, env: dict[str, str]) -> int:
-    """Average bytes per message of this project's send, from `send --dry-run`."""
-    out = isamail(project, env, "send", ISSUE, "--list", "bench", "--dry-run")
+def message_size(project: Path, env: dict[str, str], port: int) -> int:
+    """Average bytes per message of this project's send, from `send --dry-run` (which
+    logs in at the server on ``port``)."""
+    run_env = {**env, "ISAMAIL_SMTP_URL": f"smtp://127.0.0.1:{port}"}
+    out = isamail(project, run_env, "send", ISSUE, "--list", "bench", "--dry-run")
     flat = " ".join(out.split())
     found = re.search(r"(\d+) Nachrichten würden jetzt gesendet, zusammen ([\d.]+) MB", flat)
     if not found:
@@ -366,11 +368,9 @@ def main() -> None:
     )
     csv_file = work / "subscribers-100k.csv"
     project = make_project(work, "isa", csv_file, env, small=False)
-    size = message_size(project, env)
-    small_project = small_size = None
+    small_project = None
     if not args.skip_small:
         small_project = make_project(work, "small", csv_file, env, small=True)
-        small_size = message_size(small_project, env)
     print(f"setup: {time.perf_counter() - setup:.1f} s (load {load()})", flush=True)
 
     n, c, k = args.recipients, args.connections, args.repeat
@@ -382,6 +382,8 @@ def main() -> None:
         return m
 
     with smtp_sink() as port:
+        size = message_size(project, env, port)
+        small_size = message_size(small_project, env, port) if small_project else None
         # Interleaved, so that a burst of load from elsewhere on the machine hits
         # isamail and its references alike; the table shows the best of each.
         for i in range(k):
