@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -195,6 +196,10 @@ def _run_with_progress(
             rate = done / summary.elapsed if summary.elapsed else progress.tasks[0].speed or 0.0
             progress.update(task, completed=done, rate=rate)
 
+        # Everything alive now (modules, the ORM's metadata, the composed issue) lives
+        # until the command ends: the collector need not scan it again in each of the
+        # send's many collections (bench/README.md: about a tenth of a 10,000 send).
+        gc.freeze()
         # Ctrl-C stops the engine (it finishes what is in flight and records it)
         return execute_send(proj, plan, options=options, refreeze=refreeze, on_progress=on_progress)
 

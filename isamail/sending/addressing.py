@@ -85,10 +85,15 @@ class Addressing:
     # --- unsubscribing --------------------------------------------------------------
 
     def unsubscribe_url(self, subscription_id: int) -> str:
-        return f"{self.base_url}/u/{unsubscribe_token(self.secret_key, subscription_id)}"
+        return self._unsubscribe_url(unsubscribe_token(self.secret_key, subscription_id))
 
     def unsubscribe_mailto(self, subscription_id: int) -> str:
-        token = unsubscribe_token(self.secret_key, subscription_id)
+        return self._unsubscribe_mailto(unsubscribe_token(self.secret_key, subscription_id))
+
+    def _unsubscribe_url(self, token: str) -> str:
+        return f"{self.base_url}/u/{token}"
+
+    def _unsubscribe_mailto(self, token: str) -> str:
         return f"mailto:{self._ascii(self.unsubscribe_mailbox)}?subject=unsubscribe%20{token}"
 
     def list_id(self, list_name: str) -> str:
@@ -108,11 +113,12 @@ class Addressing:
         """A newsletter recipient: the per-recipient values of their message, the web
         version signed for them among them (it opens whether or not the edition is in
         the public archive)."""
+        token = unsubscribe_token(self.secret_key, subscription_id)  # one MAC for both
         return Recipient(
             email=email,
             name=name,
-            unsubscribe_url=self.unsubscribe_url(subscription_id),
-            unsubscribe_mailto=self.unsubscribe_mailto(subscription_id),
+            unsubscribe_url=self._unsubscribe_url(token),
+            unsubscribe_mailto=self._unsubscribe_mailto(token),
             message_id=self.message_id(nonce, delivery_id),
             web_url=reader_link(self.secret_key, self.base_url, issue, subscription_id),
         )

@@ -546,7 +546,8 @@ class _SmtpThread(threading.Thread):
             now = time.monotonic()
             self._timer = None
             for lane in self.lanes:
-                self._service(lane, now)
+                self._feed(lane, now)
+            self._write_all()
             busy = any(lane.in_flight or lane.opening for lane in self.lanes)
             if not busy and (engine.closing or engine.stopping.is_set()):
                 return
@@ -569,20 +570,17 @@ class _SmtpThread(threading.Thread):
                     with contextlib.suppress(OSError):
                         engine._wake_reader.recv(4096)
                     continue
-                if lane.connection is None:
-                    continue
-                if mask & selectors.EVENT_WRITE:
-                    self._write(lane)
+                # what is writable is written at the top of the loop, with the rest
                 if mask & selectors.EVENT_READ and lane.connection is not None:
                     self._ended(lane, lane.connection.read())
-                    self._service(lane, time.monotonic())
             now = time.monotonic()
             for lane in self.lanes:
                 if lane.in_flight and now - lane.since >= timeout and lane.connection:
                     self._ended(lane, lane.connection.timed_out())
 
-    def _service(self, lane: _Lane, now: float) -> None:
-        """Opens, feeds, writes and retires the lane's connection as its state asks."""
+    def _feed(self, lane: _Lane, now: float) -> None:
+        """Opens, feeds and retires the lane's connection as its state asks; what it
+        queues is written by ``_write_all``."""
         engine = self.engine
         if lane.opening is not None:
             if not lane.opening.done():
@@ -603,8 +601,6 @@ class _SmtpThread(threading.Thread):
         elif lane.begun >= limit and not lane.in_flight:
             # the relay's per-session limit: the next message opens a new connection
             self._close(lane, "")
-            return
-        self._write(lane)
 
     def _begin(self, lane: _Lane, now: float) -> None:
         engine = self.engine
@@ -631,14 +627,17 @@ class _SmtpThread(threading.Thread):
         if immediate is not None:
             self._ended(lane, [immediate])
 
-    def _write(self, lane: _Lane) -> None:
-        connection = lane.connection
-        if connection is None:
-            return
-        if connection.wants_write:
+    def _write_all(self) -> None:
+        """Writes what every connection has queued: first, once, the journal lines of
+        the transactions about to begin (they must be on file before any byte of them
+        leaves), then the sockets, as far as each takes it now."""
+        writing = [lane for lane in self.lanes if lane.connection and lane.connection.wants_write]
+        if writing:
             self.engine.source.before_write()
-            self._ended(lane, connection.flush())
-        else:
+        for lane in writing:
+            if lane.connection is not None:
+                self._ended(lane, lane.connection.flush())
+        for lane in self.lanes:
             self._register(lane)
 
     def _ended(self, lane: _Lane, outcomes: list[Outcome]) -> None:
@@ -650,8 +649,6 @@ class _SmtpThread(threading.Thread):
         connection = lane.connection
         if connection is not None and not connection.alive:
             self._close(lane, connection.protocol.broken or "Verbindung geschlossen")
-        else:
-            self._register(lane)
 
     def _register(self, lane: _Lane) -> None:
         connection = lane.connection
