@@ -8,47 +8,18 @@
   be guessed.
 
 Both are an id or a time plus a truncated HMAC over it and the issue's name, like the
-unsubscribe tokens (tokens.py), so nothing is stored per link.
+unsubscribe tokens (made by tokens.py), so nothing is stored per link.
 """
 
 from __future__ import annotations
 
-import base64
-import hmac
 import time
 from urllib.parse import quote
 
+from isamail.tokens import read_signed_id as _read
+from isamail.tokens import signed_id as _sign
+
 PROOF_DAYS = 14
-_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
-_MAC_CHARS = 16  # 80 bits
-
-
-def _base36(n: int) -> str:
-    digits = ""
-    while True:
-        n, r = divmod(n, 36)
-        digits = _ALPHABET[r] + digits
-        if n == 0:
-            return digits
-
-
-def _mac(secret: str, purpose: str, value: str) -> str:
-    digest = hmac.digest(secret.encode(), f"{purpose}:{value}".encode(), "sha256")
-    return base64.b32encode(digest[:10]).decode("ascii").lower()[:_MAC_CHARS]
-
-
-def _sign(secret: str, purpose: str, n: int) -> str:
-    value = _base36(n)
-    return f"{value}-{_mac(secret, purpose, value)}"
-
-
-def _read(secret: str, purpose: str, token: str) -> int | None:
-    value, _, mac = token.strip().lower().partition("-")
-    if not secret or not value or len(value) > 13 or any(c not in _ALPHABET for c in value):
-        return None
-    if not hmac.compare_digest(mac.encode(), _mac(secret, purpose, value).encode()):
-        return None
-    return int(value, 36)
 
 
 def archive_url(base_url: str, issue: str) -> str:

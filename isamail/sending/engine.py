@@ -105,6 +105,20 @@ class Source(Protocol):
         ...
 
 
+class Unjournalled:
+    """For sources whose claims need no journal (a lease, or nothing stored, makes a
+    crash harmless): the journal's three calls do nothing."""
+
+    def started(self, item: Item) -> None:
+        pass
+
+    def finished(self, result: Result) -> None:
+        pass
+
+    def before_write(self) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class EngineOptions:
     connections: int = 4

@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, update
 from sqlmodel import col
 
+from isamail.db.activity import pid_alive
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import Delivery, DeliveryStatus, SendRun, table, utcnow
 from isamail.sending.deliveries import STALE_AFTER, Result, record
@@ -106,7 +107,7 @@ def recover(engine: Engine, edition_id: int, journal_dir: Path) -> Recovery:
         ).all()
     applied, in_flight, requeued = 0, [], 0
     for run_id, run_host, pid, beat in runs:
-        alive = _pid_alive(pid) if run_host == host else now - beat < STALE_AFTER
+        alive = pid_alive(pid) if run_host == host else now - beat < STALE_AFTER
         if alive:
             continue
         journal = journal_dir / f"{run_id}.log"
@@ -152,18 +153,3 @@ def _sort_claims(
                 session.execute(update(DELIVERY).where(DELIVERY.c.id.in_(ids)).values(**values))
         session.execute(update(SendRun).where(col(SendRun.id) == run_id).values(finished_at=now))
     return results, uncertain, untouched
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # a zombie (killed child not yet reaped by its parent) is dead for our purposes
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stream:
-            return stream.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True

@@ -26,7 +26,7 @@ from isamail.errors import IsamailError
 from isamail.sending import deliveries, editions, gate, relay
 from isamail.sending.addressing import Addressing
 from isamail.sending.deliveries import Claimed, Result
-from isamail.sending.engine import DeliveryEngine, EngineOptions, Item, RunSummary
+from isamail.sending.engine import DeliveryEngine, EngineOptions, Item, RunSummary, Unjournalled
 from isamail.sending.journal import Journal, Recovery, recover
 from isamail.sending.plan import SendPlan, compose, prepared_message
 from isamail.transport.protocol import Transaction
@@ -214,7 +214,7 @@ def _frozen(engine: Engine, plan: SendPlan, refreeze: bool) -> Edition:
 # --- test copies ----------------------------------------------------------------------
 
 
-class TestCopySource:
+class TestCopySource(Unjournalled):
     """Test copies of an issue: in memory, outside the delivery records."""
 
     __test__ = False  # not a pytest class
@@ -251,15 +251,6 @@ class TestCopySource:
             smtputf8=utf8,
             eight_bit=utf8,
         )
-
-    def started(self, item: Item) -> None:
-        pass
-
-    def finished(self, result: Result) -> None:
-        pass
-
-    def before_write(self) -> None:
-        pass
 
     def record(self, results: Sequence[Result]) -> None:
         for result in results:

@@ -28,7 +28,7 @@ from isamail.errors import SmtpError
 from isamail.sending import gate, relay
 from isamail.sending.addressing import TRANSACTIONAL, Addressing
 from isamail.sending.deliveries import Result
-from isamail.sending.engine import DeliveryEngine, Item, retry_later
+from isamail.sending.engine import DeliveryEngine, Item, Unjournalled, retry_later
 from isamail.transport.protocol import Transaction, dot_stuffed
 from isamail.transport.smtp import wire_address
 
@@ -91,7 +91,7 @@ def sent_recently(session: Session, subscriber_id: int, kind: str, since: dateti
     return len(rows)
 
 
-class OutboxSource:
+class OutboxSource(Unjournalled):
     """The engine's work: due rows of the outbox."""
 
     def __init__(
@@ -154,15 +154,6 @@ class OutboxSource:
             smtputf8=utf8,
             eight_bit=utf8 or not item.data.isascii(),
         )
-
-    def started(self, item: Item) -> None:
-        pass
-
-    def finished(self, result: Result) -> None:
-        pass
-
-    def before_write(self) -> None:
-        pass
 
     def record(self, results: Sequence[Result]) -> None:
         now = utcnow()

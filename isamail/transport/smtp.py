@@ -358,19 +358,10 @@ def open_connection(
 ) -> SmtpConnection:
     """Connect, greet, secure and log in; SmtpError (one German line) if that fails."""
     shown = endpoint.display()
-    # Loading the system's CA store costs 20-30 ms: for smtp:// only once the server
-    # offers STARTTLS. A CA file named in the settings is read now, so that a wrong one
-    # is reported whatever the server offers.
     context = _tls_context(verify_tls, ca_file) if ca_file or endpoint.scheme == "smtps" else None
     smtp: smtplib.SMTP | None = None
     try:
-        local = local_hostname or _local_hostname()
-        if endpoint.scheme == "smtps":
-            smtp = smtplib.SMTP_SSL(
-                endpoint.host, endpoint.port, local, timeout=timeout, context=context
-            )
-        else:
-            smtp = smtplib.SMTP(endpoint.host, endpoint.port, local, timeout=timeout)
+        smtp = _session(endpoint, timeout, context, local_hostname)
         _secure_and_login(smtp, endpoint, lambda: context or _tls_context(verify_tls, None))
         return SmtpConnection(smtp, endpoint)
     except SmtpError:
@@ -462,13 +453,7 @@ def probe_relay(
     context = _tls_context(verify_tls, ca_file) if ca_file or endpoint.scheme == "smtps" else None
     smtp: smtplib.SMTP | None = None
     try:
-        local = local_hostname or _local_hostname()
-        if endpoint.scheme == "smtps":
-            smtp = smtplib.SMTP_SSL(
-                endpoint.host, endpoint.port, local, timeout=timeout, context=context
-            )
-        else:
-            smtp = smtplib.SMTP(endpoint.host, endpoint.port, local, timeout=timeout)
+        smtp = _session(endpoint, timeout, context, local_hostname)
         smtp.ehlo_or_helo_if_needed()
         greeting = (smtp.ehlo_resp or b"").decode("utf-8", "replace").split("\n")[0]
         starttls_offered = smtp.has_extn("starttls")
@@ -511,6 +496,24 @@ def probe_relay(
     except (OSError, UnicodeError) as exc:
         _discard(smtp)
         raise _connection_error(shown, endpoint, exc, timeout) from None
+
+
+def _session(
+    endpoint: SmtpEndpoint,
+    timeout: float,
+    context: ssl.SSLContext | None,
+    local_hostname: str | None,
+) -> smtplib.SMTP:
+    """A connected, greeted session (TLS from the first byte for smtps://). Loading the
+    system's CA store costs 20-30 ms: for smtp:// the caller passes a context only once
+    the server offers STARTTLS, unless a CA file is named (read now, so that a wrong one
+    is reported whatever the server offers)."""
+    local = local_hostname or _local_hostname()
+    if endpoint.scheme == "smtps":
+        return smtplib.SMTP_SSL(
+            endpoint.host, endpoint.port, local, timeout=timeout, context=context
+        )
+    return smtplib.SMTP(endpoint.host, endpoint.port, local, timeout=timeout)
 
 
 def _refuse_plaintext_login(endpoint: SmtpEndpoint) -> None:
