@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps demo test lint typecheck unit bench clean
+.PHONY: install system-deps demo test lint typecheck unit bench clean catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ install: $(STAMP)
 
 # Debian packages the tests use: a PostgreSQL server, Chromium for the browser tests,
 # Postfix's smtp-sink/smtp-source for the benchmarks. Installed only where missing.
+# The message catalogs: isamail/i18n/po/*.po compiled to the .mo files next to the code
+# (committed; a test holds them to their sources).
+catalogs: install
+	$(BIN)/python -m isamail.i18n.build
+
 system-deps:
 	@scripts/system-deps.sh
 

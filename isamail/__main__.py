@@ -1,3 +1,3 @@
-from isamail.cli import main
+from isamail.console import main
 
 main()

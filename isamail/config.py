@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,10 +31,11 @@ class Setting:
     help: str
     secret: bool = False
     check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+    env_name: str = ""  # the variable, where it is not ISAMAIL_ and the key
 
     @property
     def env(self) -> str:
-        return ENV_PREFIX + self.key.replace(".", "_").upper()
+        return self.env_name or ENV_PREFIX + self.key.replace(".", "_").upper()
 
 
 def _positive(v: Any) -> str | None:
@@ -183,6 +184,20 @@ def _language(v: str) -> str | None:
     return None if v in ("de", "en", "zh") else "muss de, en oder zh sein"
 
 
+def _terminal_language(v: str) -> str | None:
+    return None if v in ("de", "en") else "muss de oder en sein"
+
+
+def _timezone(v: str) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "ist keine bekannte Zeitzone (z. B. Europe/Berlin)"
+    return None
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database_url",
@@ -240,6 +255,21 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "2024-01",
         "version of the consent text shown on the signup form, stored with every consent",
+    ),
+    Setting(
+        "terminal.language",
+        str,
+        "de",
+        "language of the command line's messages: de or en (not the machine's locale)",
+        check=_terminal_language,
+        env_name="ISAMAIL_LANG",
+    ),
+    Setting(
+        "terminal.timezone",
+        str,
+        "Europe/Berlin",
+        "time zone of the times people read; JSON and CSV stay in UTC",
+        check=_timezone,
     ),
     Setting("list_id_domain", str, "", "domain of the List-Id header (default: From's domain)"),
     Setting("smtp.connections", int, 4, "SMTP connections used at once", check=_positive),
@@ -566,12 +596,13 @@ class Settings:
         return parse_nameservers(str(self.values["dns.nameservers"]))
 
     def require(self, key: str, purpose: str) -> Any:
-        """The value of ``key``, or a ConfigError saying how to set it."""
+        """The value of ``key``, or a ConfigError saying how to set it; ``purpose`` says
+        what cannot happen without it, as a clause: "ohne ihn kann isamail nichts senden"."""
         value = self.values[key]
         if value in ("", None):
             setting = _BY_KEY[key]
             raise ConfigError(
-                f"{key} fehlt: ohne diesen Wert kann isamail {purpose} nicht. "
+                f"{key} fehlt: {purpose}. "
                 f"Setzen Sie ihn in {self.project_dir / CONFIG_FILE} oder als {setting.env}."
             )
         return value
@@ -613,6 +644,42 @@ def find_project(start: Path) -> Path:
     )
 
 
+def terminal_preferences_for(args: Sequence[str]) -> tuple[str, str]:
+    """(language, time zone) for a command line ``args``: of the project it names with
+    --project, else ISAMAIL_PROJECT, else the current folder."""
+    folder = os.environ.get("ISAMAIL_PROJECT") or "."
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg in ("-p", "--project") and i + 1 < len(args):
+            folder = args[i + 1]
+        elif arg.startswith("--project="):
+            folder = arg.partition("=")[2]
+    return terminal_preferences(Path(folder), os.environ)
+
+
+def terminal_preferences(project_dir: Path, environ: Mapping[str, str]) -> tuple[str, str]:
+    """(language, time zone) of what the command line shows, read before anything else
+    (Click's messages are translated as it starts): from ISAMAIL_LANG and
+    ISAMAIL_TERMINAL_TIMEZONE, else the project's [terminal] section, else German and
+    Europe/Berlin. A broken isamail.toml is reported later, when the settings are loaded."""
+    values: dict[str, str] = {}
+    try:
+        data = tomllib.loads((project_dir / CONFIG_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = {}
+    section = data.get("terminal")
+    for name in ("language", "timezone"):
+        setting = _BY_KEY[f"terminal.{name}"]
+        value = environ.get(setting.env)
+        if value is None and isinstance(section, dict):
+            value = section.get(name)
+        if not isinstance(value, str) or (setting.check is not None and setting.check(value)):
+            value = setting.default
+        values[name] = value
+    return values["language"], values["timezone"]
+
+
 def load_settings(project_dir: Path, environ: Mapping[str, str] | None = None) -> Settings:
     environ = os.environ if environ is None else environ
     path = project_dir / CONFIG_FILE
@@ -644,8 +711,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: kein gültiges TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: ist nicht in UTF-8 gespeichert.") from None
+    except tomllib.TOMLDecodeError as exc:
+        from isamail.i18n.libraries import toml_error
+
+        line, reason = toml_error(exc)
+        place = f"{path}, Zeile {line}" if line else str(path)
+        raise ConfigError(f"{place}: kein gültiges TOML: {reason}.") from None
     flat: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, dict):

@@ -159,10 +159,9 @@ class IssueDetail:
                 "states": self.states,
                 "reasons": [asdict(r) for r in self.reasons],
                 "domains": [asdict(d) for d in self.domains],
-                "possibly_duplicated": {
-                    "count": self.duplicates,
-                    "examples": self.duplicate_examples,
-                },
+                # a count here as in every edition of `report --json`; who, beside it
+                "possibly_duplicated": self.duplicates,
+                "possibly_duplicated_examples": self.duplicate_examples,
                 "timeline": [asdict(t) for t in self.timeline],
                 "waiting": {
                     "count": self.waiting,
@@ -308,8 +307,10 @@ def _rates(report: EditionReport, max_bounce: float, max_complaint: float) -> No
 
 
 def percent(rate: float) -> str:
-    """German percent with two decimals: 0.0034 → "0,34 %"."""
-    return f"{rate * 100:.2f}".replace(".", ",") + " %"
+    """Percent as people read it, two decimals: 0.0034 → "0,34 %"."""
+    from isamail.i18n.formats import percent as formatted
+
+    return formatted(rate)
 
 
 # --- one edition ----------------------------------------------------------------------

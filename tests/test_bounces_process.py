@@ -219,7 +219,7 @@ def test_policy_refusal_bounces_the_delivery_but_keeps_the_subscriber(
     mailbox.Maildir(maildir, create=True).add(raw)
     result = cli("bounces", "process", "--maildir", str(maildir))
     assert result.exit_code == 0, result.output
-    assert "Richtlinie" in result.stdout and "Achtung" in result.stderr
+    assert "Richtlinie" in result.stdout and "Richtliniengründen" in result.stderr
     delivery = delivery_of(project.engine, "a@stadt.example", edition_id)
     assert (delivery.status, delivery.bounce_kind, delivery.last_code) == ("bounced", "policy", 550)
     assert statuses(project.engine, "a@stadt.example") == {"confirmed"}

@@ -96,12 +96,28 @@ def test_import_json_report_and_rejects_file(cli: Cli, project: Project, tmp_pat
         "rejected": 8,
     }
     assert len(rejects.read_text(encoding="utf-8-sig").splitlines()) == 9
-    table = cli(
-        "subscribers", "import", str(DATA / "subscribers-excel-de.csv"), "--list", "isa", *CONSENT
+    rejected = project.directory / "rejected"
+    dry = cli(
+        "subscribers",
+        "import",
+        str(DATA / "subscribers-excel-de.csv"),
+        "--list",
+        "isa",
+        "--dry-run",
+        *CONSENT,
     )
-    assert "unverändert" in table.stdout and "Zeile " in table.stderr
-    default_rejects = list((project.directory / "rejected").glob("subscribers-excel-de-*.csv"))
-    assert len(default_rejects) == 1
+    assert dry.exit_code == 0 and not rejected.exists()  # a dry run writes no file
+    for _ in range(2):  # importing the same file again replaces its rejects file
+        table = cli(
+            "subscribers",
+            "import",
+            str(DATA / "subscribers-excel-de.csv"),
+            "--list",
+            "isa",
+            *CONSENT,
+        )
+        assert "unverändert" in table.stdout and "Zeile " in table.stderr
+    assert [p.name for p in rejected.iterdir()] == ["subscribers-excel-de.csv"]
 
 
 def test_import_of_unreadable_files_is_one_line(cli: Cli, tmp_path: Path) -> None:

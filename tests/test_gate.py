@@ -162,7 +162,7 @@ def test_an_erasure_between_sends_never_breaks_the_send_and_leaves_no_address(
     assert erased.lower() not in received(server)
     data = report(cli)
     assert data["skipped"] == 1 and data["failed"] == 1 and data["queued"] == 0
-    table = cli("report", ISSUE, "--csv")
+    table = cli("report", ISSUE, "--csv", "--delimiter", ",")
     assert table.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(table.stdout)))
     assert len(rows) == 301

@@ -201,13 +201,14 @@ def test_export_neutralises_formulas_and_round_trips(isa: Project, tmp_path: Pat
     buffer = io.StringIO()
     assert export_subscribers(isa.engine, "isa", buffer) == 104
     text = buffer.getvalue()
-    rows = list(csv.reader(io.StringIO(text)))
+    assert text.startswith("\ufeff")  # for German Excel: BOM and semicolons
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     cells = [c for row in rows for c in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
     assert any(c.startswith("'=HYPERLINK(") for c in cells)
     assert any(c.startswith("'+49 6142") for c in cells)
     exported = tmp_path / "export.csv"
-    exported.write_text(text, encoding="utf-8-sig")
+    exported.write_text(text, encoding="utf-8")
     create_list(isa.engine, "kopie")
     report = import_subscribers(isa.engine, exported, "kopie", confirmed=True)
     assert report.rejected == 0 and report.updated == 104

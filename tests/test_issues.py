@@ -790,7 +790,9 @@ def test_check_links_reports_the_dead_ones(bare_project: Path, link_server: str)
     )
     result = Cli(bare_project)("issue", "check", "2020-10", "--links", "--timeout", "1", "--json")
     assert result.exit_code == 0, result.output  # dead links warn; they do not block
-    warnings = [w for w in json.loads(result.stdout)["warnings"] if "09-links" in w]
+    warnings = [
+        str(Problem(**w)) for w in json.loads(result.stdout)["warnings"] if "09-links" in w["file"]
+    ]
     assert warnings == [
         f"2020-10/09-links.md:4: Link {link_server}/weg-auch ist tot: der Server antwortet 404 "
         "Not Found",

@@ -8,6 +8,7 @@ import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -66,7 +67,8 @@ def test_a_day_quota_is_named_with_the_time_the_send_may_go_on(
     assert before + timedelta(days=1) <= until <= after + timedelta(days=1)
     assert held["limit"] == "10 je Tag"
     text = cli("report", ISSUE).stdout
-    shown = until.astimezone().strftime("%d.%m.%Y %H:%M")
+    # people read times in Europe/Berlin (the [terminal] timezone), whatever the machine's zone
+    shown = until.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
     assert re.search(
         rf"Sie warten auf das Kontingent des Relays \(10 je Tag\) bis {re.escape(shown)}\.", text
     )

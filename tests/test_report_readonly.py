@@ -617,14 +617,24 @@ def test_delivery_csv_lines_are_what_csv_writer_writes() -> None:
         )
         for _ in range(2000)
     ]
-    expected = io.StringIO()
-    writer = csv.writer(expected, lineterminator="\n")
-    for email, status, code, reply, dup, kind, at, skip in rows:  # what csv.writer does
-        safe_email, safe_reply = spreadsheet_safe(email or ""), spreadsheet_safe(reply)
-        writer.writerow(
-            [safe_email, status, code or "", safe_reply, int(dup), kind or "", at or "", skip or ""]
-        )
-    assert _deliveries_csv(rows) == expected.getvalue()
+    for delimiter, end in ((";", "\r\n"), (",", "\n"), ("\t", "\n")):  # Excel's, scripts'
+        expected = io.StringIO()
+        writer = csv.writer(expected, delimiter=delimiter, lineterminator=end)
+        for email, status, code, reply, dup, kind, at, skip in rows:  # what csv.writer does
+            safe_email, safe_reply = spreadsheet_safe(email or ""), spreadsheet_safe(reply)
+            writer.writerow(
+                [
+                    safe_email,
+                    status,
+                    code or "",
+                    safe_reply,
+                    int(dup),
+                    kind or "",
+                    at or "",
+                    skip or "",
+                ]
+            )
+        assert _deliveries_csv(rows, delimiter) == expected.getvalue()
 
 
 def test_the_spelled_out_states_are_the_models() -> None:

@@ -81,7 +81,9 @@ def rcpt_key(address: str) -> str:
 
 def as_old(new: Any, old: Any) -> Any:
     """``new`` cut to the keys the old release wrote, at every depth (later releases may
-    add keys, such as the `skipped` count; none may change or drop one)."""
+    add keys, such as the `skipped` count; none may change or drop one). One change is
+    deliberate: `possibly_duplicated` was an object in `report ISSUE --json` and a count in
+    `report --json`; it is a count in both now, its examples beside it."""
     if isinstance(old, dict) and isinstance(new, dict):
         return {key: as_old(new[key], value) for key, value in old.items() if key in new}
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
@@ -116,6 +118,8 @@ def test_the_previous_release_upgrades_keeps_every_count_and_resumes_the_half_se
     report = json.loads(cli("report", "--json").stdout)
     assert as_old(report, expected["report"]) == expected["report"]
     for issue, old in expected["editions"].items():
+        if isinstance(old["possibly_duplicated"], dict):  # the one shape, a count (above)
+            old["possibly_duplicated"] = old["possibly_duplicated"]["count"]
         new = json.loads(cli("report", issue, "--json").stdout)
         new["deliveries"], old["deliveries"] = (
             by_email(new["deliveries"]),

@@ -109,21 +109,11 @@ def _validated(candidate: str) -> str:
     return f"{local}@{result.domain}"
 
 
-_REASONS = {
-    "There must be something before the @-sign.": "vor dem @ fehlt etwas",
-    "There must be something after the @-sign.": "nach dem @ fehlt die Domain",
-    "An email address cannot have two periods in a row.": "zwei Punkte hintereinander",
-    "The part after the @-sign is not valid. It should have a period.": (
-        "die Domain hat keinen Punkt"
-    ),
-}
-
-
 def _german_reason(reason: str) -> str:
-    for english, german in _REASONS.items():
-        if reason.startswith(english):
-            return german
-    return reason
+    """email-validator's English reason in the reader's language (isamail.i18n)."""
+    from isamail.i18n.libraries import email_reason
+
+    return email_reason(reason)
 
 
 def mask(address: str) -> str:

@@ -12,7 +12,6 @@ and PostgreSQL.
 
 from __future__ import annotations
 
-import csv
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -25,6 +24,7 @@ from sqlalchemy import Column, Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
+from isamail.audience import csvout
 from isamail.audience.addresses import address_hash, normalise
 from isamail.audience.csvfiles import Row, Table, open_table, spreadsheet_safe
 from isamail.audience.lists import get_list
@@ -110,10 +110,13 @@ class ImportReport:
     dry_run: bool = False
     rejects_file: str | None = None
     rejects: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    # (email, "added" | "updated" | "unsubscribed") of every row that changed something
+    changes: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("rejects")
+        data.pop("changes")
         return data
 
 
@@ -291,6 +294,7 @@ def _apply_chunk(
                 suppressions.append((email_hash, list_id, suppress, stamp))
                 suppressed.add(email_hash)
             if found and found.sub_status in LIVE:
+                report.changes.append((email, "unsubscribed"))
                 unsubscriptions.append((UNSUBSCRIBED, stamp, stamp, found.sub_id))
                 events.append(
                     (found.id, list_id, str(ConsentKind.UNSUBSCRIBED), stamp, source, note, ip)
@@ -320,6 +324,7 @@ def _apply_chunk(
             )
             new_consents.append((note, ip))
             report.added += 1
+            report.changes.append((email, "added"))
             continue
         if None in profile:
             profile = tuple(
@@ -338,6 +343,7 @@ def _apply_chunk(
             report.unchanged += 1
             continue
         report.updated += 1
+        report.changes.append((email, "updated"))
 
     if new_subscribers:
         sql.insert_new(
@@ -568,20 +574,32 @@ class _Statements:
 
 
 def _write_rejects(path: Path, headers: list[str], rows: list[tuple[Row, str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream, delimiter=";")
+    with csvout.open_file(path) as stream:
+        writer = csvout.writer(stream)
         writer.writerow(["Zeile", "Grund", *headers])
         for row, reason in rows:
             writer.writerow([row.line, reason, *(spreadsheet_safe(c) for c in row.raw)])
 
 
+def write_changes(path: Path, changes: list[tuple[str, str]]) -> None:
+    """The rows an import changed, as CSV for German Excel: email;change."""
+    with csvout.open_file(path) as stream:
+        writer = csvout.writer(stream)
+        writer.writerow(["email", "change"])
+        writer.writerows((spreadsheet_safe(email), change) for email, change in changes)
+
+
 def export_subscribers(
-    engine: Engine, list_name: str, stream: IO[str], *, status: str | None = None
+    engine: Engine,
+    list_name: str,
+    stream: IO[str],
+    *,
+    status: str | None = None,
+    delimiter: str = csvout.EXCEL_DELIMITER,
 ) -> int:
-    """Writes the list as CSV (UTF-8 with BOM, so Excel reads umlauts and Hanzi); every cell
+    """Writes the list as CSV, for German Excel by default (audience.csvout); every cell
     is neutralised against formula injection. Returns the number of rows."""
-    writer = csv.writer(stream)
+    writer = csvout.writer(stream, delimiter)
     writer.writerow(EXPORT_COLUMNS)
     n = 0
     with read_session(engine) as session:

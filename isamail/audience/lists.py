@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
@@ -42,13 +43,23 @@ def create_list(
 def get_list(session: Session, name: str) -> MailingList:
     found = session.exec(select(MailingList).where(MailingList.name == name)).first()
     if found is None:
-        known = ", ".join(session.exec(select(MailingList.name).order_by(MailingList.name)))
-        raise NotFound(
-            f"Die Liste „{name}“ gibt es nicht."
-            + (f" Vorhandene Listen: {known}." if known else " Es gibt noch keine Liste."),
-            hint=f"Anlegen mit: isamail lists create {name}",
-        )
+        known = list(session.exec(select(MailingList.name).order_by(MailingList.name)))
+        raise NotFound(_missing_list_message(name, known))
     return found
+
+
+def _missing_list_message(name: str, known: list[str]) -> str:
+    """What to say about a list name that does not exist: the existing name it was
+    probably meant to be, never an invitation to create the typo."""
+    close = get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"Die Liste „{name}“ gibt es nicht. Meinten Sie {close[0]}?"
+    if known:
+        return f"Die Liste „{name}“ gibt es nicht. Vorhandene Listen: {', '.join(known)}."
+    return (
+        f"Die Liste „{name}“ gibt es nicht; es gibt noch keine Liste "
+        "(anlegen mit: isamail lists create NAME)."
+    )
 
 
 def list_summaries(engine: Engine, *, public_only: bool = False) -> list[ListSummary]:

@@ -1,31 +1,72 @@
 """The `isamail` command line: thin Typer front end over the library.
 
 Every command opens the project, calls one library function and prints the
-result. Errors are turned into one line in exactly one place
-(``IsamailGroup.invoke``); tracebacks only with ``--debug``.
+result. Errors are turned into one line in exactly one place (``IsamailGroup``:
+``invoke`` for the commands' errors, ``main`` for Click's usage errors); tracebacks
+only with ``--debug``. Everything is said in the reader's language (isamail.i18n),
+chosen before Click parses anything.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
-from typer.core import TyperGroup
-from typer.exceptions import TyperException
 
 import isamail
+from isamail import i18n
 from isamail.cli import output
+from isamail.cli.groups import CommandGroup, translate_command, usage_hint
 from isamail.cli.state import State
+from isamail.config import terminal_preferences_for
 from isamail.errors import ExitCode, IsamailError
+from isamail.i18n import _
 
 
-class IsamailGroup(TyperGroup):
+def _choose_language(args: Sequence[str]) -> None:
+    """The language of everything said from here on: ISAMAIL_LANG, else the project's
+    [terminal] language (the project named by --project, ISAMAIL_PROJECT or the current
+    folder), else German."""
+    i18n.activate(*terminal_preferences_for(args))
+
+
+_choose_language(sys.argv[1:])
+
+
+class IsamailGroup(CommandGroup):
     """The one error boundary of the command line."""
 
-    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = sys.argv[1:] if args is None else list(args)
+        _choose_language(argv)
+        translate_command(self)
+        try:
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            status = result if isinstance(result, int) else 0
+        except click.ClickException as exc:
+            # Click's usage errors, one line like every other error (Typer would draw a box)
+            output.fail(exc.format_message(), usage_hint(exc))
+            status = exc.exit_code
+        except click.Abort:
+            output.fail(_("Abgebrochen."))
+            status = ExitCode.USER_ERROR
+        if standalone_mode:
+            sys.exit(status)
+        return status
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except IsamailError as exc:
@@ -33,10 +74,10 @@ class IsamailGroup(TyperGroup):
             for problem in getattr(exc, "problems", []):
                 output.say(f"  {problem}")
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, TyperException):
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            output.fail("abgebrochen.")
+            output.fail(_("Abgebrochen."))
             raise typer.Exit(130) from None
         except BrokenPipeError:
             # The reader of stdout has gone (`isamail subscribers export | head`): it has
@@ -45,13 +86,15 @@ class IsamailGroup(TyperGroup):
             raise typer.Exit(ExitCode.OUTPUT_CLOSED) from None
         except Exception as exc:
             if _is_database_error(exc):
-                output.fail(f"Datenbankfehler: {getattr(exc, 'orig', exc)}")
+                output.fail(_("Datenbankfehler: {reason}").format(reason=getattr(exc, "orig", exc)))
                 raise typer.Exit(ExitCode.USER_ERROR) from None
             if isinstance(ctx.obj, State) and ctx.obj.debug:
                 raise
             output.fail(
-                f"interner Fehler in isamail ({type(exc).__name__}: {exc}).",
-                "Das ist ein Fehler im Programm; mit --debug erscheint die Ablaufverfolgung.",
+                _("interner Fehler in isamail ({kind}: {error}).").format(
+                    kind=type(exc).__name__, error=exc
+                ),
+                _("Das ist ein Fehler im Programm; mit --debug erscheint die Ablaufverfolgung."),
             )
             raise typer.Exit(ExitCode.BUG) from None
 

@@ -7,9 +7,11 @@ from typing import Annotated
 import typer
 
 from isamail.cli import output
+from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
 
 app = typer.Typer(
+    cls=CommandGroup,
     help="Das öffentliche Web-Archiv: Ausgaben herausnehmen und wieder zeigen.",
     no_args_is_help=True,
 )

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from isamail.cli import output
+from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
 from isamail.errors import IsamailError
 
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
     from isamail.bounces.process import ProcessReport
     from isamail.bounces.review import BounceEntry
 
-app = typer.Typer(help="Rückläufer (Bounces), Beschwerden und Abmeldungen per E-Mail.")
+app = typer.Typer(
+    cls=CommandGroup, help="Rückläufer (Bounces), Beschwerden und Abmeldungen per E-Mail."
+)
 
 _KIND_LABELS = {
     "hard": "dauerhaft unzustellbar",
@@ -119,7 +122,7 @@ def process(
                 hint="Oder das Rückläufer-Postfach in isamail.toml eintragen: "
                 '[bounces] imap_url = "imaps://…" oder maildir = "…".',
             )
-        output.say(f"Postfach: {escape(configured_mailbox(settings) or '')}")
+        output.say_rich(f"Postfach: {escape(configured_mailbox(settings) or '')}")
         report = configured
     if as_json:
         output.print_json(report.as_json())
@@ -189,14 +192,14 @@ def _warn(report: ProcessReport) -> None:
         for o in alerts:
             key = (o.summary, o.reporter)
             grouped[key] = grouped.get(key, 0) + 1
-        output.say(
+        output.say_rich(
             f"[bold yellow]Achtung:[/] {len(alerts)} Ablehnung(en) aus Richtliniengründen "
             "(DMARC/SPF/DKIM, Sperrlisten, Ratenbegrenzung): das liegt am Versand, nicht an "
             "den Empfängern. Bitte Absender-Einrichtung und Reputation prüfen."
         )
         for (summary, reporter), n in sorted(grouped.items(), key=lambda item: -item[1])[:10]:
             by = f" (gemeldet von {reporter})" if reporter else ""
-            output.say(escape(f"  {n} × {summary}{by}"))
+            output.say_rich(escape(f"  {n} × {summary}{by}"))
     unattributed = [o for o in report.unattributed if o.review]
     if unattributed:
         output.say(
@@ -206,7 +209,7 @@ def _warn(report: ProcessReport) -> None:
             "wendet einen an."
         )
     for spike in report.spikes:
-        output.say(
+        output.say_rich(
             f"[bold red]Auffällig viele auf einmal:[/] Liste „{escape(spike.list_name)}“ hat "
             f"in diesem Lauf {spike.removed} von {spike.members} Mitgliedern verloren "
             "(Rückläufer und Beschwerden). Bitte prüfen, ob die Berichte echt sind: "
@@ -300,7 +303,7 @@ def apply(
     for number in numbers:
         done = apply_report(engine, number)
         what = "abgemeldet" if done.kind == "complaint" else "gesperrt"
-        output.say(
+        output.say_rich(
             f"Nr. {number}: {len(done.acted_on)} Adresse(n) {what}"
             + (f": {escape(', '.join(done.acted_on))}" if done.acted_on else "")
             + (f"; unbekannt: {escape(', '.join(done.unknown))}" if done.unknown else "")
@@ -344,9 +347,9 @@ def lift_complaint(
 
     done = lift(project(ctx).engine, email, note=consent_note)
     if done.lifted:
-        output.say(
+        output.say_rich(
             f"Beschwerde-Sperre für {escape(done.email)} aufgehoben; eine neue Anmeldung "
             "mit Bestätigung ist jetzt möglich."
         )
     else:
-        output.say(f"Für {escape(done.email)} liegt keine Beschwerde-Sperre vor.")
+        output.say_rich(f"Für {escape(done.email)} liegt keine Beschwerde-Sperre vor.")

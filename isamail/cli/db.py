@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 
 from isamail.cli import output
+from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
 from isamail.errors import ExitCode
 
 app = typer.Typer(
+    cls=CommandGroup,
     help="Die Datenbank: Schemastand, Upgrade, Sicherung und Wiederherstellung.",
     no_args_is_help=True,
 )

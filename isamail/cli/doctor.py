@@ -10,10 +10,13 @@ import typer
 from rich.markup import escape
 
 from isamail.cli import output
+from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
 
 dkim_app = typer.Typer(
-    help="DKIM: Schlüssel anlegen und den DNS-Eintrag zeigen.", no_args_is_help=True
+    cls=CommandGroup,
+    help="DKIM: Schlüssel anlegen und den DNS-Eintrag zeigen.",
+    no_args_is_help=True,
 )
 
 _MARKS = {"ok": "[green]✓[/]", "info": "[blue]i[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}

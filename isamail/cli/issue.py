@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from isamail.cli import output
+from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
 from isamail.errors import ExitCode
 
@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from isamail.issues import Problem
 
 app = typer.Typer(
-    help="Ausgaben: neu anlegen, auflisten, prüfen, als Vorschau ansehen.", no_args_is_help=True
+    cls=CommandGroup,
+    help="Ausgaben: neu anlegen, auflisten, prüfen, als Vorschau ansehen.",
+    no_args_is_help=True,
 )
 
 IssueName = Annotated[
@@ -44,7 +46,7 @@ def new(
     folder = scaffold_issue(project(ctx).issues_dir, name)
     output.say(f"Ausgabe {name} angelegt in {folder}:")
     for file in sorted(p for p in folder.iterdir()):
-        output.out.print(str(file) + ("/" if file.is_dir() else ""))
+        output.line(str(file) + ("/" if file.is_dir() else ""))
     output.say(
         "Ersetzen Sie die Platzhaltertexte (Anleitung: docs/issues.md), "
         f"dann prüfen mit: isamail issue check {name}"
@@ -105,7 +107,7 @@ def list_issues(ctx: typer.Context, as_json: AsJson = False) -> None:
             findings,
             str(s.sent) if s.state == "sent" else "",
         )
-    output.out.print(t)
+    output.show(t)
 
 
 @app.command("check")
@@ -153,15 +155,16 @@ def check(
             {
                 "issue": folder.name,
                 "ok": not bad,
-                "problems": [str(p) for p in bad],
-                "warnings": [str(p) for p in notes],
+                # {file, line, severity, message} in every list, like every other command's
+                "problems": [_problem_json(p) for p in bad],
+                "warnings": [_problem_json(p) for p in notes],
                 "checks": [_problem_json(p) for p in problems],
             }
             | summary
         )
     else:
         for problem in bad:
-            output.out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+            output.line(str(problem))
         _print_warnings(notes)
         if bad:
             output.fail(f"Ausgabe {folder.name} hat {len(bad)} Fehler.")
@@ -187,9 +190,7 @@ def _problem_json(problem: Problem) -> dict[str, object]:
 
 def _print_warnings(notes: list[Problem]) -> None:
     for warning in notes:
-        output.err.print(
-            f"[yellow]Warnung:[/] {escape(str(warning))}", markup=True, highlight=False
-        )
+        output.warn(str(warning))
 
 
 @app.command("preview")
@@ -263,7 +264,7 @@ def preview(
     paths["eml"].write_bytes(message.for_recipient(recipient))
     bad = errors(problems)
     for problem in bad:
-        output.out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        output.line(str(problem))
     _print_warnings(warnings(problems))
     if note:
         output.say(note)
@@ -275,7 +276,7 @@ def preview(
     else:
         output.say(f"Vorschau von {issue.name} für {recipient.email}:")
         for path in paths.values():
-            output.out.print(str(path), markup=False, highlight=False, soft_wrap=True)
+            output.line(str(path))
     if bad:
         output.say(
             f"[bold red]Achtung:[/] {len(bad)} Fehler – so kann {issue.name} nicht verschickt "

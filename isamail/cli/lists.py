@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from isamail.cli import output
+from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
+from isamail.i18n import _
+from isamail.i18n.formats import integer
 
-if TYPE_CHECKING:
-    pass
-
-app = typer.Typer(help="Verteiler: anlegen und mit Zahlen nach Status anzeigen.")
+app = typer.Typer(cls=CommandGroup, help="Verteiler: anlegen und mit Zahlen nach Status anzeigen.")
 
 
 @app.callback(invoke_without_command=True)
@@ -41,21 +41,25 @@ def show_lists(
         )
         return
     if not summaries:
-        output.say("Noch keine Listen. Anlegen mit: isamail lists create NAME --title TITEL")
+        output.say(_("Noch keine Listen. Anlegen mit: isamail lists create NAME --title TITEL"))
         return
-    t = output.table("Liste", "Titel", "#bestätigt", "#offen", "#abgemeldet", "#unzustellbar")
+    t = output.table(
+        output.Column(_("Liste"), key=True),
+        output.Column(_("Titel"), optional=1),
+        "#" + _("bestätigt"),
+        "#" + _("unbestätigt"),
+        "#" + _("abgemeldet"),
+        "#" + _("unzustellbar"),
+    )
     for s in summaries:
-        title = s.title + (" (privat)" if s.private else "")
+        title = s.title + (" " + _("(privat)") if s.private else "")
         c = s.counts
         t.add_row(
             s.name,
             title,
-            str(c["confirmed"]),
-            str(c["pending"]),
-            str(c["unsubscribed"]),
-            str(c["bounced"]),
+            *(integer(c[k]) for k in ("confirmed", "pending", "unsubscribed", "bounced")),
         )
-    output.out.print(t)
+    output.show(t)
 
 
 @app.command("create")
@@ -74,8 +78,9 @@ def create(
     from isamail.audience.lists import create_list
 
     if language not in ("de", "en", "zh"):
-        raise typer.BadParameter("de, en oder zh", param_hint="--language")
+        raise typer.BadParameter(_("de, en oder zh"), param_hint="--language")
     created = create_list(
         project(ctx).engine, name, title=title, private=private, language=language
     )
-    output.say(f"Liste „{created.name}“ angelegt" + (" (privat)." if private else "."))
+    message = _("Liste „{name}“ angelegt (privat).") if private else _("Liste „{name}“ angelegt.")
+    output.say(message.format(name=created.name))

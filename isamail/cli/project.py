@@ -10,6 +10,7 @@ import typer
 from isamail.cli import output
 from isamail.cli.state import project
 from isamail.config import redact_url
+from isamail.i18n import _
 
 
 def init(
@@ -19,11 +20,11 @@ def init(
     from isamail.project import init_project
 
     created = init_project(directory)
-    output.say(f"Projekt angelegt in {created.directory}")
-    output.say("  isamail.toml   Einstellungen (SMTP-Server, Absender, Impressum)")
-    output.say("  templates/     Vorlagen der Mail und der Webseiten")
-    output.say("  issues/        Ausgaben: isamail issue new JJJJ-MM")
-    output.say(f"  Datenbank      {redact_url(created.settings.database_url)}")
+    output.say(_("Projekt angelegt in {folder}").format(folder=created.directory))
+    output.say(_("  isamail.toml   Einstellungen (SMTP-Server, Absender, Impressum)"))
+    output.say(_("  templates/     Vorlagen der Mail und der Webseiten"))
+    output.say(_("  issues/        Ausgaben: isamail issue new JJJJ-MM"))
+    output.say(_("  Datenbank      {url}").format(url=redact_url(created.settings.database_url)))
 
 
 def config(
@@ -35,10 +36,14 @@ def config(
     if as_json:
         output.print_json([{"key": k, "value": v, "source": s} for k, v, s in rows])
         return
-    t = output.table("Schlüssel", "Wert", "Quelle")
-    for row in rows:
-        t.add_row(*row)
-    output.out.print(t)
+    t = output.table(
+        output.Column(_("Schlüssel"), key=True),
+        _("Wert"),
+        output.Column(_("Quelle"), optional=1),
+    )
+    for key, value, source in rows:
+        t.add_row(key, value, _(source))
+    output.show(t)
 
 
 def register(app: typer.Typer) -> None:

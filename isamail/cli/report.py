@@ -1,8 +1,9 @@
 """`isamail report`: how the editions went, for staff at the terminal and for scripts.
 
-Tables fit an 80-column terminal; when stdout is not a terminal they lose their rules
-and colours (rich drops colour by itself there and under NO_COLOR) so that the output
-is plain, aligned text. ``--json`` and ``--csv`` carry the same numbers.
+Tables fit the terminal without breaking an issue, list or domain name; when stdout is
+not a terminal they are tab-separated lines (cli.output). Numbers and times are German
+and in Europe/Berlin for people; ``--json`` and ``--csv`` carry the same numbers, plain,
+with times in UTC (ISO 8601).
 """
 
 from __future__ import annotations
@@ -17,43 +18,34 @@ from itertools import islice
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from isamail.cli import output
+from isamail.cli.names import label
 from isamail.cli.state import project
 from isamail.errors import IsamailError
+from isamail.i18n import N_, _
+from isamail.i18n.formats import day, integer, percent, when
 
 if TYPE_CHECKING:
     from isamail.config import Settings
     from isamail.db.readonly import ReadOnlyDatabase
     from isamail.reports import DeliveryRow, EditionReport, IssueDetail
 
-_STATE_DE = {
-    "sent": "versandt",
-    "failed": "fehlgeschlagen",
-    "bounced": "unzustellbar",
-    "queued": "wartend",
-    "sending": "in Arbeit",
-    "skipped": "übersprungen",
-}
-_KIND_DE = {
-    "": "SMTP-Ablehnung",
-    "hard": "Bounce dauerhaft",
-    "policy": "Bounce Richtlinie",
-    "soft": "Bounce vorüberg.",
-    "complaint": "Beschwerde",
+_KIND_LABELS = {
+    "": N_("SMTP-Ablehnung"),
+    "hard": N_("Bounce dauerhaft"),
+    "policy": N_("Bounce Richtlinie"),
+    "soft": N_("Bounce vorüberg."),
+    "complaint": N_("Beschwerde"),
 }
 # why a delivery was skipped (SkipReason)
-_SKIP_DE = {
-    "unsubscribed": "abgemeldet",
-    "complaint": "Beschwerde",
-    "erased": "gelöscht",
-    "blocklisted": "gesperrt",
-    "bounced": "unzustellbar",
-    "not_confirmed": "nicht bestätigt",
+_SKIP_LABELS = {
+    "unsubscribed": N_("abgemeldet"),
+    "complaint": N_("Beschwerde"),
+    "erased": N_("gelöscht"),
+    "blocklisted": N_("gesperrt"),
+    "bounced": N_("unzustellbar"),
+    "not_confirmed": N_("nicht bestätigt"),
 }
 _EDITION_CSV = (
     "date",
@@ -95,8 +87,18 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
     as_csv: Annotated[
         bool,
-        typer.Option("--csv", help="Als CSV ausgeben (mit ISSUE: eine Zeile je Empfänger)."),
+        typer.Option(
+            "--csv",
+            help="Als CSV ausgeben (mit ISSUE: eine Zeile je Empfänger), für deutsches "
+            "Excel: Semikolon, UTF-8 mit BOM.",
+        ),
     ] = False,
+    delimiter: Annotated[
+        str,
+        typer.Option(
+            "--delimiter", help="Trennzeichen des CSV: ; (Voreinstellung), , oder tab (ohne BOM)."
+        ),
+    ] = ";",
 ) -> None:
     """Zustellbericht: versandt, fehlgeschlagen, unzustellbar, Beschwerden, Abmeldungen.
 
@@ -107,17 +109,24 @@ def report(
     """
     # The report runs without SQLAlchemy, on the database's own driver: it must answer
     # in under a second over a million deliveries, start-up included (isamail.db.readonly).
+    from isamail.audience.csvout import delimiter as parse_delimiter
     from isamail.db.readonly import read_only
 
     if as_json and as_csv:
-        raise IsamailError("Entweder --json oder --csv, nicht beides.")
+        raise IsamailError(_("Entweder --json oder --csv, nicht beides."))
     settings = project(ctx).settings
+    csv_delimiter = parse_delimiter(delimiter) if as_csv else ""
     with read_only(settings.database_url) as db:
-        _report(db, settings, issue, as_json=as_json, as_csv=as_csv)
+        _report(db, settings, issue, as_json=as_json, csv_delimiter=csv_delimiter)
 
 
 def _report(
-    db: ReadOnlyDatabase, settings: Settings, issue: str | None, *, as_json: bool, as_csv: bool
+    db: ReadOnlyDatabase,
+    settings: Settings,
+    issue: str | None,
+    *,
+    as_json: bool,
+    csv_delimiter: str,
 ) -> None:
     from isamail.reports import edition_reports, edition_summary, issue_detail, iter_deliveries
 
@@ -125,20 +134,23 @@ def _report(
         reports = edition_reports(db, settings=settings)
         if as_json:
             output.print_json([r.as_json() for r in reports])
-        elif as_csv:
-            _editions_csv(reports)
+        elif csv_delimiter:
+            _editions_csv(reports, csv_delimiter)
         else:
             _editions_table(reports)
         for r in reports:
             for warning in r.warnings:
-                output.say(escape(f"Warnung: {warning}"))
+                output.warn(warning)
         _open_alerts(db)
         return
-    if as_csv:
+    if csv_delimiter:
+        from isamail.audience.csvout import BOM, line_end, wants_bom
+
         edition_summary(db, issue)  # an unknown issue fails before the CSV header
-        _write(",".join(_DELIVERY_CSV) + "\n")
+        end = line_end(csv_delimiter)
+        _write((BOM if wants_bom(csv_delimiter) else "") + csv_delimiter.join(_DELIVERY_CSV) + end)
         for batch in _in_batches(iter_deliveries(db, issue)):
-            _write(_deliveries_csv(batch))
+            _write(_deliveries_csv(batch, csv_delimiter))
         return
     detail = issue_detail(db, issue, settings=settings)
     if as_json:
@@ -153,10 +165,8 @@ def _open_alerts(db: ReadOnlyDatabase) -> None:
 
     for alert in open_alerts(db):
         output.say(
-            escape(
-                f"Störung seit {alert.first_at:%d.%m.%Y %H:%M} UTC ({alert.count}-mal): "
-                f"{alert.title}: {alert.message}"
-            )
+            f"Störung seit {when(alert.first_at)} ({alert.count}-mal): "
+            f"{alert.title}: {alert.message}"
         )
 
 
@@ -171,22 +181,24 @@ def _in_batches(rows: Iterator[DeliveryRow]) -> Iterator[list[DeliveryRow]]:
         yield batch
 
 
-# what makes the csv module quote a field (besides the comma); lines with none of them
+# what makes the csv module quote a field (besides the delimiter); lines with none of them
 # are joined directly, five times faster than csv.writer and, a test shows, the same
 _CSV_QUOTED = re.compile('["\r\n]')
 
 
-def _deliveries_csv(batch: list[DeliveryRow]) -> str:
+def _deliveries_csv(batch: list[DeliveryRow], delimiter: str = ";") -> str:
     """The CSV lines of ``batch``, as csv.writer writes them."""
     from isamail.audience.csvfiles import spreadsheet_safe as safe
+    from isamail.audience.csvout import line_end
 
+    end = line_end(delimiter)
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
+    writer = csv.writer(text, delimiter=delimiter, lineterminator=end)
     for email, status, code, reply, dup, kind, at, skip_reason in batch:
         fields = (safe(email or ""), status, str(code or ""), safe(reply), "1" if dup else "0")
-        line = ",".join((*fields, kind or "", at or "", skip_reason or ""))
-        if line.count(",") == len(_DELIVERY_CSV) - 1 and not _CSV_QUOTED.search(line):
-            text.write(line + "\n")
+        line = delimiter.join((*fields, kind or "", at or "", skip_reason or ""))
+        if line.count(delimiter) == len(_DELIVERY_CSV) - 1 and not _CSV_QUOTED.search(line):
+            text.write(line + end)
         else:
             writer.writerow((*fields, kind or "", at or "", skip_reason or ""))
     return text.getvalue()
@@ -197,19 +209,8 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
-def _table(*columns: str, title: str | None = None) -> Table:
-    """output.table, plain (no rules) when stdout is not a terminal."""
-    t = output.table(*columns, title=title)
-    t.box = box.SIMPLE_HEAD if output.out.is_terminal else None
-    t.collapse_padding = True
-    for column in t.columns:
-        if column.justify == "right":
-            column.no_wrap = True
-    return t
-
-
 def _n(value: int) -> str:
-    return str(value)
+    return integer(value)
 
 
 # --- all editions ---------------------------------------------------------------------
@@ -217,27 +218,25 @@ def _n(value: int) -> str:
 
 def _editions_table(reports: list[EditionReport]) -> None:
     if not reports:
-        output.say("Noch keine Ausgabe verschickt.")
+        output.say(_("Noch keine Ausgabe verschickt."))
         return
-    t = _table(
-        "Datum",
-        "Ausgabe",
-        "Liste",
-        "#Empf.",
-        "#vers.",
-        "#fehlg.",
-        "#Bounce",
-        "#Beschw.",
-        "#abgem.",
-        "#wartend",
+    t = output.table(
+        output.Column(_("Datum"), key=True),
+        output.Column(_("Ausgabe"), key=True),
+        output.Column(_("Liste"), key=True, optional=1),
+        "#" + _("Empf."),
+        "#" + _("vers."),
+        "#" + _("fehlg."),
+        "#" + _("Bounce"),
+        "#" + _("Beschw."),
+        "#" + _("abgem."),
+        "#" + _("wartend"),
     )
     for r in reports:
         t.add_row(
-            r.date,
+            day(r.date),
             r.issue,
-            # Folded into a second line, a long list name read like another edition:
-            # cut with … instead (--json and --csv carry it whole).
-            Text(r.lists, no_wrap=True, overflow="ellipsis"),
+            r.lists,
             _n(r.recipients),
             _n(r.sent),
             _n(r.failed),
@@ -246,13 +245,14 @@ def _editions_table(reports: list[EditionReport]) -> None:
             _n(r.unsubscribed),
             _n(r.queued + r.sending),
         )
-    output.out.print(t)
+    output.show(t)
 
 
-def _editions_csv(reports: list[EditionReport]) -> None:
+def _editions_csv(reports: list[EditionReport], delimiter: str) -> None:
+    from isamail.audience import csvout
     from isamail.audience.csvfiles import spreadsheet_safe
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csvout.writer(sys.stdout, delimiter)
     writer.writerow(_EDITION_CSV)
     for r in reports:
         data = r.as_json()
@@ -278,55 +278,62 @@ def _detail_json(db: ReadOnlyDatabase, issue: str, detail: IssueDetail) -> None:
 
 
 def _detail_tables(detail: IssueDetail) -> None:
-    from isamail.reports import percent
-
     r = detail.report
     attempted = r.sent + r.failed + r.bounced
-    t = _table("Zustand", "#Anzahl", "#Anteil", title=f"{r.issue} an {r.lists or '–'} ({r.date})")
+    title = _("{issue} an {lists} ({date})").format(
+        issue=r.issue, lists=r.lists or "–", date=day(r.date)
+    )
+    t = output.table(_("Zustand"), "#" + _("Anzahl"), "#" + _("Anteil"), title=title)
 
     def row(label: str, n: int, of: int) -> None:
         t.add_row(label, _n(n), percent(n / of) if of else "")
 
-    row("Empfänger", r.recipients, r.recipients)
-    row("versandt", r.sent, attempted)
-    row("fehlgeschlagen (beim Senden abgelehnt)", r.failed, attempted)
-    row("unzustellbar (Bounce)", r.bounced, attempted)
+    row(_("Empfänger"), r.recipients, r.recipients)
+    row(_("versandt"), r.sent, attempted)
+    row(_("fehlgeschlagen (beim Senden abgelehnt)"), r.failed, attempted)
+    row(_("unzustellbar (Bounce)"), r.bounced, attempted)
     if r.policy_bounces:
-        row("  davon Ablehnung aus Richtliniengründen", r.policy_bounces, attempted)
-    row("vorübergehend unzustellbar (soft)", r.soft_bounces, attempted)
-    row("Spam-Beschwerden (gemeldete; Grenze 0,3 %)", r.complaints, r.sent)
-    row("seitdem abgemeldet", r.unsubscribed, r.recipients)
-    row("wartend / in Arbeit", r.queued + r.sending, r.recipients)
+        row(_("  davon Ablehnung aus Richtliniengründen"), r.policy_bounces, attempted)
+    row(_("vorübergehend unzustellbar (soft)"), r.soft_bounces, attempted)
+    row(_("Spam-Beschwerden (gemeldete; Grenze 0,3 %)"), r.complaints, r.sent)
+    row(_("seitdem abgemeldet"), r.unsubscribed, r.recipients)
+    row(_("wartend / in Arbeit"), r.queued + r.sending, r.recipients)
     if r.skipped:
         row(
-            "übersprungen (vor dem Versand abgemeldet, gelöscht, gesperrt)", r.skipped, r.recipients
+            _("übersprungen (vor dem Versand abgemeldet, gelöscht, gesperrt)"),
+            r.skipped,
+            r.recipients,
         )
-    output.out.print(t)
-    output.out.print(escape(_complaints_unseen(detail)))
+    output.show(t)
+    output.line(_complaints_unseen(detail))
     for warning in r.warnings:
-        output.say(escape(f"Warnung: {warning}"))
+        output.warn(warning)
     _reasons(detail)
     _domains(detail)
     _timeline(detail)
     if detail.duplicates:
-        output.out.print(
-            escape(
-                f"\n{detail.duplicates} Empfänger haben die Ausgabe nach einem Absturz "
-                "möglicherweise doppelt erhalten (gleiche Message-ID): "
-                + ", ".join(detail.duplicate_examples)
-                + (" …" if detail.duplicates > len(detail.duplicate_examples) else "")
+        output.line(
+            _(
+                "Möglicherweise doppelt erhalten nach einem Absturz (gleiche Message-ID), "
+                "{n} Empfänger: {examples}"
+            ).format(
+                n=_n(detail.duplicates),
+                examples=", ".join(detail.duplicate_examples)
+                + (" …" if detail.duplicates > len(detail.duplicate_examples) else ""),
             )
         )
     if detail.waiting:
-        output.out.print(
-            escape(
-                f"\n{detail.waiting} Empfänger warten noch: "
-                + ", ".join(detail.waiting_examples)
-                + (" …" if detail.waiting > len(detail.waiting_examples) else "")
-                + _quota_line(detail)
-                + f"\nWeiter mit: {detail.resume_command}"
+        output.line(
+            _("Es warten noch {n} Empfänger: {examples}").format(
+                n=_n(detail.waiting),
+                examples=", ".join(detail.waiting_examples)
+                + (" …" if detail.waiting > len(detail.waiting_examples) else ""),
             )
         )
+        quota = _quota_line(detail).strip()
+        if quota:
+            output.line(quota)
+        output.line(_("Weiter mit: {command}").format(command=detail.resume_command))
 
 
 def _complaints_unseen(detail: IssueDetail) -> str:
@@ -348,48 +355,53 @@ def _complaints_unseen(detail: IssueDetail) -> str:
 def _quota_line(detail: IssueDetail) -> str:
     if detail.quota_until is None:
         return ""
-    until = detail.quota_until.astimezone().strftime("%d.%m.%Y %H:%M")
+    until = when(detail.quota_until)
     return f"\nSie warten auf das Kontingent des Relays ({detail.quota_limit}) bis {until}."
 
 
 def _reasons(detail: IssueDetail) -> None:
     if not detail.reasons:
         return
-    t = _table("#Anzahl", "Art", "Code", "Antwort des Servers", title="\nFehler und Rückläufer")
+    t = output.table(
+        "#" + _("Anzahl"),
+        _("Art"),
+        "#" + _("Code"),
+        _("Antwort des Servers"),
+        title=_("Fehler und Rückläufer"),
+    )
     for group in detail.reasons[:15]:
         t.add_row(
             _n(group.count),
             (
-                f"übersprungen: {_SKIP_DE.get(group.kind, group.kind)}"
+                _("übersprungen: {reason}").format(reason=label(_SKIP_LABELS, group.kind))
                 if group.status == "skipped"
-                else _KIND_DE.get(group.kind, group.kind)
+                else label(_KIND_LABELS, group.kind)
             ),
             str(group.code or ""),
             group.reply or "–",
         )
-    output.out.print(t)
+    output.show(t)
     if len(detail.reasons) > 15:
-        output.out.print(f"… und {len(detail.reasons) - 15} weitere Gründe (--json zeigt alle).")
+        output.line(
+            _("… und {n} weitere Gründe (--json zeigt alle).").format(
+                n=_n(len(detail.reasons) - 15)
+            )
+        )
 
 
 def _domains(detail: IssueDetail) -> None:
     if not detail.domains:
         return
-    t = _table(
-        "Domain",
-        "#Empf.",
-        "#vers.",
-        "#fehlg.",
-        "#Bounce",
-        "#Beschw.",
-        "#wartend",
-        title="\nEmpfänger-Domains",
+    t = output.table(
+        "@" + _("Domain"),
+        "#" + _("Empf."),
+        "#" + _("vers."),
+        "#" + _("fehlg."),
+        "#" + _("Bounce"),
+        "#" + _("Beschw."),
+        "#" + _("wartend"),
+        title=_("Empfänger-Domains"),
     )
-    # One line per domain: a long one ends in "…" rather than breaking into two rows
-    # that read as two domains (--json and --csv carry it whole).
-    domain = t.columns[0]
-    domain.overflow, domain.no_wrap = "ellipsis", True
-    domain.max_width = max(20, output.out.width - 44)  # what the six counts leave
     for d in detail.domains:
         t.add_row(
             d.domain,
@@ -400,7 +412,7 @@ def _domains(detail: IssueDetail) -> None:
             _n(d.complaints),
             _n(d.queued),
         )
-    output.out.print(t)
+    output.show(t)
 
 
 def _timeline(detail: IssueDetail) -> None:
@@ -408,12 +420,16 @@ def _timeline(detail: IssueDetail) -> None:
     if not bars:
         return
     width = bars[0].minutes
-    unit = "Minute" if width == 1 else f"{width} Minuten"
-    output.out.print(f"\nVersand über die Zeit (UTC, je {unit})")
-    days = {bar.start[:10] for bar in bars}
+    from isamail.i18n import ngettext
+    from isamail.i18n.formats import zone_name
+
+    unit = ngettext("Minute", "{n} Minuten", width).format(n=width)
+    output.line(_("Versand über die Zeit ({zone}, je {unit})").format(zone=zone_name(), unit=unit))
+    starts = [when(bar.start.replace(" ", "T") + "+00:00") for bar in bars]
+    days = {start[:-6] for start in starts}
     top = max(bar.count for bar in bars)
     block = "█" if output.out.is_terminal and output.out.encoding.lower().startswith("utf") else "#"
-    for bar in bars:
-        label = bar.start[11:] if len(days) == 1 else bar.start[5:]
+    for bar, start in zip(bars, starts, strict=True):
+        shown = start[11:] if len(days) == 1 else start
         length = max(1, round(bar.count / top * BAR_WIDTH)) if bar.count else 0
-        output.out.print(f"{label:>11} {block * length:<{BAR_WIDTH}} {bar.count}", markup=False)
+        output.line(f"{shown:>5} {block * length:<{BAR_WIDTH}} {_n(bar.count)}")

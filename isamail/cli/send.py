@@ -131,7 +131,7 @@ def _show_plan(plan: SendPlan) -> None:
     t.add_row("Absender", plan.from_address)
     t.add_row("Server", plan.server)
     t.add_row("Links", plan.link_base)
-    output.err.print(t)
+    output.show(t, stderr=True)
 
 
 def _dry_run(proj: Project, plan: SendPlan) -> None:
@@ -171,7 +171,8 @@ def _confirm(yes: bool, question: str) -> None:
         return
     if not sys.stdin.isatty():
         raise IsamailError("Rückfrage nicht möglich (keine Eingabe); bestätigen Sie mit --yes.")
-    typer.confirm(question, abort=True)
+    if not output.confirm(question):  # j/ja/n/nein, and y/yes
+        raise typer.Abort()
 
 
 def _run_with_progress(
@@ -215,7 +216,7 @@ def _summary(report: SendReport, options: EngineOptions) -> None:
     if counts["skipped"]:
         t.add_row("übersprungen (abgemeldet, gelöscht, gesperrt)", str(counts["skipped"]))
     t.add_row("noch in der Warteschlange", str(counts["queued"] + counts["sending"]))
-    output.err.print(t)
+    output.show(t, stderr=True)
     if run.elapsed and run.sent:
         output.say(
             f"{run.sent} Nachrichten in {run.elapsed:.1f} s ({run.sent / run.elapsed:.0f}/s)."

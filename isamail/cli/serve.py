@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 from typing import Annotated
 
 import typer
 
 from isamail.cli.state import project
+from isamail.errors import IsamailError
+from isamail.i18n import _
 
 
 def serve(
@@ -35,21 +39,24 @@ def serve(
     from isamail.web.app import token_path_prefixes
 
     proj = project(ctx)
-    proj.settings.require("secret_key", "keine Abmeldelinks prüfen und daher den Webserver")
+    proj.settings.require(
+        "secret_key",
+        "ohne diesen Schlüssel kann isamail Bestätigungs- und Abmeldelinks nicht prüfen "
+        "und startet den Webserver nicht",
+    )
     proj.engine  # noqa: B018 - a schema this code does not know stops it here, in one line
     redact = logs.setup(proj.settings, service="serve")
     redact.add_paths(token_path_prefixes())
     log = logging.getLogger("isamail.web")
     if not proj.settings["smtp_url"]:
         log.warning("smtp_url fehlt, Bestätigungsmails bleiben in der Warteschlange")
+    listening = _listen(host, port)
     app = create_app(proj)
     log.info("isamail serve: http://%s:%s/ (öffentlich: %s)", host, port, proj.settings.base_url)
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1;
     # the app honours it only from web.trusted_proxies.
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
-        host=host,
-        port=port,
         proxy_headers=False,
         server_header=False,
         date_header=True,
@@ -57,6 +64,34 @@ def serve(
         log_config=None,  # isamail.logs has set up one line per event, masked
         log_level=str(proj.settings["log.level"]),
     )
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here so that a port in use is one line and exit status
+    1 (uvicorn would log its own English line and exit 3, which means failed messages)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise IsamailError(
+                _("Port {port} auf {host} ist schon belegt: läuft isamail serve schon?").format(
+                    port=port, host=host
+                ),
+                hint=_("Einen anderen wählen mit --port."),
+            ) from None
+        raise IsamailError(
+            _("Auf {host}:{port} lässt sich nicht lauschen: {reason}.").format(
+                host=host, port=port, reason=exc.strerror
+            )
+        ) from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from isamail import i18n
 from isamail.context import Project
 
 
@@ -20,6 +21,9 @@ class State:
     def project(self) -> Project:
         if self._project is None:
             self._project = Project.open(self.project_dir)
+            settings = self._project.settings
+            # the project's settings are now read whole (and checked): they decide
+            i18n.activate(settings["terminal.language"], settings["terminal.timezone"])
         return self._project
 
     def close(self) -> None:

@@ -3,32 +3,46 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from isamail.cli import output
+from isamail.cli import names, output
+from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
 from isamail.errors import ExitCode
+from isamail.i18n import N_, _, ngettext
+from isamail.i18n.formats import integer, when
 
 if TYPE_CHECKING:
     from isamail.context import Project
 
 app = typer.Typer(
+    cls=CommandGroup,
     help="Abonnenten: eintragen, importieren, exportieren, nachschlagen, löschen.",
     no_args_is_help=True,
 )
 
 ListOption = Annotated[str, typer.Option("--list", "-l", help="Name der Liste.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")]
-STATUS_DE = {
-    "pending": "unbestätigt",
-    "confirmed": "bestätigt",
-    "unsubscribed": "abgemeldet",
-    "bounced": "unzustellbar",
-}
+StatusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        help="Nur Abonnements mit diesem Status: bestätigt, unbestätigt, abgemeldet, "
+        "unzustellbar (oder confirmed, pending, unsubscribed, bounced).",
+    ),
+]
+DelimiterOption = Annotated[
+    str,
+    typer.Option(
+        "--delimiter",
+        help="Trennzeichen: ; (Voreinstellung, für deutsches Excel, mit BOM), "
+        "oder , und tab für Skripte (ohne BOM).",
+    ),
+]
 
 
 @app.command("add")
@@ -57,7 +71,11 @@ def add(
     result = add_subscriber(
         proj.engine, email, list_name, name=name, language=language, confirmed=True, note=note
     )
-    output.say(f"{result.email} ist in „{list_name}“ eingetragen (bestätigt).")
+    output.say(
+        _("{email} ist in „{list}“ eingetragen (bestätigt).").format(
+            email=result.email, list=list_name
+        )
+    )
 
 
 def _request_confirmation(
@@ -68,23 +86,37 @@ def _request_confirmation(
 
     outcome = request_confirmation(proj, email, list_name, name=name, language=language)
     if outcome.result == "confirmed":
-        output.say(f"{outcome.email} ist in „{list_name}“ schon bestätigt eingetragen.")
+        output.say(
+            _("{email} ist in „{list}“ schon bestätigt eingetragen.").format(
+                email=outcome.email, list=list_name
+            )
+        )
         return
-    output.say(f"{outcome.email} ist in „{list_name}“ vorgemerkt (unbestätigt).")
+    output.say(
+        _("{email} ist in „{list}“ vorgemerkt (unbestätigt).").format(
+            email=outcome.email, list=list_name
+        )
+    )
     if outcome.result != "queued":
         output.say(
-            "Keine neue Bestätigungsmail: heute gingen schon genug an diese Adresse "
-            "(web.confirmations_per_address_per_day)."
+            _(
+                "Keine neue Bestätigungsmail: heute gingen schon genug an diese Adresse "
+                "(web.confirmations_per_address_per_day)."
+            )
         )
         return
     sent = deliver_due(proj.engine, proj.settings, limit=20)
     if sent.sent:
-        output.say("Die Bestätigungsmail ist verschickt; ihr Link schließt das Double-Opt-in ab.")
-    else:
-        reason = "; ".join(sent.errors) or "der Server nimmt sie gerade nicht an"
         output.say(
-            f"Die Bestätigungsmail liegt in der Warteschlange ({reason}); "
-            "`isamail serve` versucht es weiter."
+            _("Die Bestätigungsmail ist verschickt; ihr Link schließt das Double-Opt-in ab.")
+        )
+    else:
+        reason = "; ".join(sent.errors) or _("der Server nimmt sie gerade nicht an")
+        output.say(
+            _(
+                "Die Bestätigungsmail liegt in der Warteschlange ({reason}); "
+                "`isamail serve` versucht es weiter."
+            ).format(reason=reason)
         )
 
 
@@ -114,32 +146,47 @@ def import_(
         ),
     ] = "",
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Nur prüfen, nichts speichern.")
+        bool, typer.Option("--dry-run", help="Nur prüfen, nichts speichern, keine Datei schreiben.")
     ] = False,
     rejects: Annotated[
         Path | None,
         typer.Option(
             "--rejects",
-            help="Datei für abgelehnte Zeilen (Voreinstellung: rejected/ im Projekt).",
+            help="Datei für abgelehnte Zeilen (Voreinstellung: rejected/DATEINAME.csv im "
+            "Projekt, bei jedem Import derselben Datei ersetzt).",
             dir_okay=False,
         ),
     ] = None,
-    as_json: JsonOption = False,
+    changes: Annotated[
+        bool,
+        typer.Option(
+            "--changes",
+            help="Die geänderten Zeilen (neu, aktualisiert, abgemeldet) in eine Datei neben "
+            "der für abgelehnte schreiben: rejected/DATEINAME-changes.csv.",
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Als JSON ausgeben, mit den geänderten Zeilen (changes)."),
+    ] = False,
 ) -> None:
     """Importiert Abonnenten mit vorliegender Einwilligung aus einer CSV-Datei, alles oder nichts.
 
     Bestätigungsmails an importierte Adressen verschickt isamail nicht (UWG § 7)."""
-    from isamail.audience.importer import import_subscribers
+    from isamail.audience.importer import import_subscribers, write_changes
 
     proj = project(ctx)
+    # One rejects file per imported file: importing it again replaces it.
+    default_rejects = rejects is None
     if rejects is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        rejects = proj.directory / "rejected" / f"{file.stem}-{stamp}.csv"
+        rejects = proj.directory / "rejected" / f"{file.stem}.csv"
     if confirmed and not consent_note.strip() and not dry_run:
         output.fail(
-            "Woher stammt die Einwilligung? Zu --confirmed gehört --consent-note „…“, "
-            "z. B. „Anmeldeliste Fachkonferenz 2019“; der Vermerk steht im Nachweis jeder "
-            "importierten Adresse."
+            _(
+                "Woher stammt die Einwilligung? Zu --confirmed gehört --consent-note „…“, "
+                "z. B. „Anmeldeliste Fachkonferenz 2019“; der Vermerk steht im Nachweis jeder "
+                "importierten Adresse."
+            )
         )
         raise typer.Exit(ExitCode.USER_ERROR)
     report = import_subscribers(
@@ -149,39 +196,63 @@ def import_(
         confirmed=confirmed,
         consent_note=consent_note.strip(),
         dry_run=dry_run,
-        rejects_path=rejects,
+        rejects_path=None if dry_run else rejects,
     )
+    if not dry_run and not report.rejected and default_rejects:
+        rejects.unlink(missing_ok=True)  # the last import's rejects, fixed since
+    changes_file = rejects.with_name(f"{rejects.stem}-changes.csv")
+    if changes and not dry_run:
+        write_changes(changes_file, report.changes)
     if as_json:
-        output.print_json(report.counts())
+        data = report.counts()
+        data["changes"] = [{"email": e, "change": c} for e, c in report.changes]
+        output.print_json(data)
         return
-    verb = "würde importieren" if dry_run else "importiert"
-    output.say(
-        f"{file.name}: {report.rows} Zeilen ({report.encoding}, Trennzeichen "
-        f"{report.delimiter!r}) {verb} in „{list_name}“:"
+    rows = ngettext("{n} Zeile", "{n} Zeilen", report.rows).format(n=integer(report.rows))
+    delimiter = {"\t": N_("Tab"), ";": N_("Semikolon"), ",": N_("Komma")}.get(
+        report.delimiter, report.delimiter
     )
-    t = output.table("Ergebnis", "#Anzahl")
+    summary = (
+        _("{file}: {rows} ({encoding}, {delimiter}) geprüft für „{list}“:")
+        if dry_run
+        else _("{file}: {rows} ({encoding}, {delimiter}) importiert in „{list}“:")
+    )
+    output.say(
+        summary.format(
+            file=file.name,
+            rows=rows,
+            encoding=report.encoding,
+            delimiter=_(delimiter),
+            list=list_name,
+        )
+    )
+    t = output.table(_("Ergebnis"), "#" + _("Anzahl"))
     for label, n in (
-        ("neu", report.added),
-        ("aktualisiert", report.updated),
-        ("unverändert", report.unchanged),
-        ("übersprungen (Sperrliste)", report.skipped),
-        ("doppelt in der Datei (zusammengeführt)", report.duplicates),
-        ("abgelehnt", report.rejected),
+        (_("neu"), report.added),
+        (_("aktualisiert"), report.updated),
+        (_("unverändert"), report.unchanged),
+        (_("übersprungen (Sperrliste)"), report.skipped),
+        (_("doppelt in der Datei (zusammengeführt)"), report.duplicates),
+        (_("abgelehnt"), report.rejected),
     ):
-        t.add_row(label, str(n))
-    output.out.print(t)
+        t.add_row(label, integer(n))
+    output.show(t)
     for line, reason in report.rejects[:10]:
-        output.say(f"  Zeile {line}: {reason}")
+        output.say(_("  Zeile {line}: {reason}").format(line=line, reason=reason))
     if report.rejected > 10:
-        output.say(f"  … und {report.rejected - 10} weitere")
+        output.say(_("  … und {n} weitere").format(n=integer(report.rejected - 10)))
     if report.rejects_file:
-        output.say(f"Abgelehnte Zeilen mit Grund: {report.rejects_file}")
+        output.say(_("Abgelehnte Zeilen mit Grund: {file}").format(file=report.rejects_file))
+    if changes and not dry_run:
+        output.say(_("Geänderte Zeilen: {file}").format(file=changes_file))
     if dry_run:
-        output.say("Probelauf: nichts gespeichert.")
+        output.say(_("Probelauf: nichts gespeichert, keine Datei geschrieben."))
         if not confirmed:
             output.say(
-                "Der Import selbst braucht --confirmed --consent-note „woher“: isamail "
-                "trägt nur Adressen ein, deren Einwilligung schon vorliegt."
+                _(
+                    "Der Import selbst braucht --confirmed --consent-note „woher“: isamail "
+                    "trägt nur Adressen ein, deren Einwilligung schon vorliegt."
+                )
             )
 
 
@@ -195,33 +266,39 @@ def export(
             "--output", "-o", help="Zieldatei (Voreinstellung: Standardausgabe).", dir_okay=False
         ),
     ] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Nur diesen Status.")] = None,
+    status: StatusOption = None,
+    delimiter: DelimiterOption = ";",
 ) -> None:
-    """Exportiert eine Liste als CSV, sicher zum Öffnen in Excel."""
+    """Exportiert eine Liste als CSV für deutsches Excel (Semikolon, UTF-8 mit BOM),
+    sicher gegen Formeln; mit --delimiter für Skripte."""
+    from isamail.audience import csvout
     from isamail.audience.importer import export_subscribers
 
     engine = project(ctx).engine
+    wanted = names.subscription_status(status)
+    delim = csvout.delimiter(delimiter)
     if out_file is None:
-        n = export_subscribers(engine, list_name, sys.stdout, status=status)
+        n = export_subscribers(engine, list_name, sys.stdout, status=wanted, delimiter=delim)
     else:
-        with out_file.open("w", encoding="utf-8-sig", newline="") as stream:
-            n = export_subscribers(engine, list_name, stream, status=status)
-    output.say(f"{n} Abonnenten exportiert" + (f" nach {out_file}." if out_file else "."))
+        with csvout.open_file(out_file) as stream:
+            n = export_subscribers(engine, list_name, stream, status=wanted, delimiter=delim)
+    exported = ngettext("{n} Abonnement exportiert", "{n} Abonnements exportiert", n).format(
+        n=integer(n)
+    )
+    output.say(exported + (_(" nach {file}.").format(file=out_file) if out_file else "."))
 
 
 @app.command("ls")
 def ls(
     ctx: typer.Context,
     list_name: ListOption,
-    status: Annotated[
-        str | None, typer.Option("--status", help="pending, confirmed, unsubscribed oder bounced.")
-    ] = None,
+    status: StatusOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Zeigt die Abonnenten einer Liste."""
     from isamail.audience.subscribers import list_members
 
-    members = list_members(project(ctx).engine, list_name, status)
+    members = list_members(project(ctx).engine, list_name, names.subscription_status(status))
     if as_json:
         output.print_json(
             [
@@ -230,11 +307,19 @@ def ls(
             ]
         )
         return
-    t = output.table("E-Mail", "Name", "Status")
+    t = output.table(
+        output.Column(_("E-Mail"), key=True),
+        output.Column(_("Name"), optional=1),
+        _("Status"),
+    )
     for s, sub in members:
-        t.add_row(s.email or "(gelöscht)", s.name, STATUS_DE.get(sub.status, sub.status))
-    output.out.print(t)
-    output.say(f"{len(members)} Einträge.")
+        t.add_row(
+            s.email or _("(gelöscht)"), s.name, names.label(names.SUBSCRIPTION_STATUS, sub.status)
+        )
+    output.show(t)
+    output.say(
+        ngettext("{n} Eintrag.", "{n} Einträge.", len(members)).format(n=integer(len(members)))
+    )
 
 
 @app.command("show")
@@ -252,37 +337,71 @@ def show(
         return
     title = record["email"] or email
     if record["erased"]:
-        title += " (gelöscht; nur das Einwilligungsprotokoll ist noch aufbewahrt)"
-    t = output.table("Feld", "Wert", title=title)
-    for key in ("name", "organisation", "city", "country", "language", "state", "created_at"):
-        t.add_row(key, str(record[key] or ""))
+        title += _(" (gelöscht; nur das Einwilligungsprotokoll ist noch aufbewahrt)")
+    t = output.table(_("Feld"), output.Column(_("Wert"), key=True), title=title)
+    fields = (
+        (_("Name"), record["name"]),
+        (_("Organisation"), record["organisation"]),
+        (_("Stadt"), record["city"]),
+        (_("Land"), record["country"]),
+        (_("Sprache"), record["language"]),
+        (_("Zustand"), names.label(names.SUBSCRIBER_STATE, record["state"])),
+        (_("eingetragen"), when(record["created_at"])),
+    )
+    for label, value in fields:
+        t.add_row(label, value or "")
     for key, value in record["attributes"].items():
-        t.add_row(key, str(value))
-    output.out.print(t)
-    subs = output.table("Liste", "Status", "seit", title="Abonnements")
+        t.add_row(key, value)
+    output.show(t)
+    subs = output.table(
+        output.Column(_("Liste"), key=True), _("Status"), _("seit"), title=_("Abonnements")
+    )
     for s in record["subscriptions"]:
         since = s["unsubscribed_at"] or s["confirmed_at"] or s["created_at"]
-        subs.add_row(s["list"], STATUS_DE.get(s["status"], s["status"]), since or "")
-    output.out.print(subs)
+        subs.add_row(s["list"], names.label(names.SUBSCRIPTION_STATUS, s["status"]), when(since))
+    output.show(subs)
     events = output.table(
-        "Zeit", "Ereignis", "Liste", "Quelle", "IP", "Vermerk", title="Einwilligungsprotokoll"
+        output.Column(_("Zeit"), key=True),
+        _("Ereignis"),
+        output.Column(_("Liste"), key=True),
+        output.Column(_("Quelle"), optional=2),
+        output.Column(_("IP"), optional=3),
+        output.Column(_("Vermerk"), optional=1),
+        title=_("Einwilligungsprotokoll"),
     )
     for e in record["consent_events"]:
-        events.add_row(e["at"], e["kind"], e["list"] or "", e["source"], e["ip"] or "", e["note"])
-    output.out.print(events)
+        events.add_row(
+            when(e["at"]),
+            names.label(names.CONSENT_KIND, e["kind"]),
+            e["list"] or "",
+            e["source"],
+            e["ip"] or "",
+            e["note"],
+        )
+    output.show(events)
     _consent_texts(record["consent_events"])
     if record["suppressions"]:
-        output.out.print(
-            "Sperrliste: "
-            + ", ".join(
-                f"{s['reason']} ({s['list'] or 'alle Listen'})" for s in record["suppressions"]
+        output.line(
+            _("Sperrliste: {entries}").format(
+                entries=", ".join(
+                    f"{names.label(names.SUPPRESSION_REASON, s['reason'])} "
+                    f"({s['list'] or _('alle Listen')})"
+                    for s in record["suppressions"]
+                )
             )
         )
     if record["deliveries"]:
-        deliveries = output.table("Ausgabe", "Status", title="Zustellungen")
+        deliveries = output.table(
+            output.Column(_("Ausgabe"), key=True),
+            _("Status"),
+            _("versandt"),
+            title=_("Zustellungen"),
+        )
         for d in record["deliveries"]:
-            deliveries.add_row(d["issue"], d["status"])
-        output.out.print(deliveries)
+            deliveries.add_row(
+                d["issue"], names.label(names.DELIVERY_STATUS, d["status"]), when(d["sent_at"])
+            )
+        output.show(deliveries)
 
 
 def _consent_texts(events: list[dict[str, Any]]) -> None:
@@ -292,10 +411,9 @@ def _consent_texts(events: list[dict[str, Any]]) -> None:
         wording = event["consent_text"]
         if wording and wording not in shown:
             shown.append(wording)
-            output.out.print(
+            output.line(
                 f"Einwilligungstext {wording['version']} ({wording['language']}): "
-                f"„{wording['text']}“",
-                markup=False,
+                f"„{wording['text']}“"
             )
 
 
@@ -312,9 +430,9 @@ def unsubscribe_(
 
     left = unsubscribe(project(ctx).engine, email, list_name)
     if left:
-        output.say(f"Abgemeldet von: {', '.join(left)}.")
+        output.say(_("Abgemeldet von: {lists}.").format(lists=", ".join(left)))
     else:
-        output.say("Nichts zu tun: die Adresse war dort schon abgemeldet.")
+        output.say(_("Nichts zu tun: die Adresse war dort schon abgemeldet."))
 
 
 @app.command("forget")
@@ -326,10 +444,14 @@ def forget_(
     """Löscht die Daten einer Person (DSGVO Art. 17); nur ein Hash bleibt auf der Sperrliste."""
     from isamail.audience.subscribers import forget
 
-    if not yes:
-        typer.confirm(f"Alle Daten von {email} unwiderruflich löschen?", abort=True)
+    if not yes and not output.confirm(
+        _("Alle Daten von {email} unwiderruflich löschen?").format(email=email)
+    ):
+        raise typer.Abort()
     forget(project(ctx).engine, email)
-    output.say(f"{email} ist gelöscht; die Adresse wird nie wieder angeschrieben.")
+    output.say(
+        _("{email} ist gelöscht; die Adresse wird nie wieder angeschrieben.").format(email=email)
+    )
 
 
 @app.command("purge-pending")
@@ -354,8 +476,14 @@ def purge_pending_(
         )
         return
     output.say(
-        f"{result.subscriptions} unbestätigte Anmeldungen beendet, {result.people_erased} "
-        f"Personen gelöscht, {result.mails_deleted} alte Bestätigungsmails entfernt."
+        _(
+            "Unbestätigte Anmeldungen beendet: {subscriptions}; Personen gelöscht: {people}; "
+            "alte Bestätigungsmails entfernt: {mails}."
+        ).format(
+            subscriptions=integer(result.subscriptions),
+            people=integer(result.people_erased),
+            mails=integer(result.mails_deleted),
+        )
     )
 
 

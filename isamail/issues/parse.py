@@ -21,6 +21,7 @@ import yaml
 
 from isamail.compose import markdown
 from isamail.errors import IssueError, NotFound
+from isamail.i18n.libraries import toml_error, yaml_error
 from isamail.issues.model import ERROR, KINDS, LANGUAGES, Issue, Problem, Section
 
 ISSUE_FILE = "issue.toml"
@@ -194,9 +195,7 @@ def _toml_data(path: Path, problems: _Problems) -> tuple[dict[str, Any], str]:
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"\(at line (\d+)", str(exc))
-        line = int(found.group(1)) if found else None
-        reason = re.sub(r" \(at .*\)$", "", str(exc))
+        line, reason = toml_error(exc, text)
         problems.add(path, line, f"kein gültiges TOML: {reason}")
         return {}, ""
 
@@ -328,9 +327,9 @@ def _front_matter(
         node = loader.get_single_node()
         values = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the ---
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line, reason = yaml_error(exc)
+        # the front matter starts on the file's second line, after the ---
+        line = line + 1 if line else 2
         problems.add(path, line, f"Front Matter ist kein gültiges YAML: {reason}")
         return None
     finally:

@@ -58,7 +58,10 @@ def compose(project: Project, issue: str) -> tuple[RenderedIssue, str]:
 
 def plan_send(project: Project, issue: str, lists: list[str]) -> SendPlan:
     settings = project.settings
-    settings.require("secret_key", "keine Abmeldelinks signieren und daher")
+    settings.require(
+        "secret_key",
+        "ohne diesen Schlüssel kann isamail keine Abmeldelinks signieren und sendet nichts",
+    )
     server = relay.describe(settings)
     if not lists:
         raise IsamailError("Welche Liste? Geben Sie mindestens ein --list an.")
