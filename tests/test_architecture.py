@@ -123,3 +123,26 @@ def test_no_private_api_of_typer_or_click_and_no_process_tricks() -> None:
         text = path.read_text(encoding="utf-8")
         for forbidden in ("typer._click", "os._exit", "_run_exitfuncs", "os.fork", "mmap"):
             assert forbidden not in text, (path, forbidden)
+
+
+def test_the_command_line_prints_through_its_output_module() -> None:
+    """Tables, prompts and messages follow one set of rules (isamail/cli/output.py): a
+    table printed straight to a rich console would wrap in a pipe, a Typer prompt would
+    answer "j" in English, a bare print would miss the markup and control-character
+    rules."""
+    offenders = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        if path.name == "output.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            call = ast.unparse(node.func)
+            if (
+                call == "print"
+                or call in ("typer.echo", "typer.confirm", "typer.prompt", "typer.secho")
+                or call.startswith(("click.echo", "click.confirm", "click.prompt"))
+                or call in ("output.out.print", "output.err.print", "output.out.log")
+            ):
+                offenders.append(f"{path.name}:{node.lineno}: {call}")
+    assert offenders == []

@@ -816,7 +816,7 @@ def test_preview_as_a_subscriber_shows_their_name_and_links(
     )
     result = cli("issue", "preview", "2020-10", "--as", "Li.Wei@example.org", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "li.wei@example.org: Li Wei, Sprache zh, Liste „isa“ (confirmed)." in result.output
+    assert "li.wei@example.org: Li Wei, Sprache zh, Liste „isa“ (bestätigt)." in result.output
     with read_session(project.engine) as session:
         subscription_id = session.exec(select(Subscription.id)).one() or 0
     token = unsubscribe_token(project.settings.secret_key, subscription_id)

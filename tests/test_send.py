@@ -373,7 +373,7 @@ def test_limit_then_nothing_to_do_then_new_signups(
         add_subscriber(newsletter.engine, "neu@example.org", "isa", confirmed=True)
         late = cli("send", ISSUE, "--list", "isa", "--yes")
         assert late.exit_code == 0, late.output
-        assert "1 Empfänger sind seit dem ersten Versand" in late.stderr
+        assert "1 Empfänger ist seit dem ersten Versand" in late.stderr
         got = delivered(server)
     assert len(got) == 341 and max(got.values()) == 1
 

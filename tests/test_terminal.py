@@ -198,6 +198,22 @@ MISTAKES = [
     ("issue", "check"),
     ("subscribers", "import", "fehlt.csv", "--list", "isa"),
     ("serve", "--port", "achtzig"),
+    (),
+    ("db",),
+    ("db", "sohw"),
+    ("db", "restore"),
+    ("worker", "--help"),
+    ("worker", "--task", "nix"),
+    ("bounces", "ls", "--limit", "null"),
+    ("bounces", "apply"),
+    ("bounces", "process", "--mbox", "a", "--maildir", "b"),
+    ("archive", "hide"),
+    ("doctor", "--help"),
+    ("dkim",),
+    ("dkim", "keygen", "--bits", "viel"),
+    ("issue", "ls", "--help"),
+    ("subscribers", "retention", "--help"),
+    ("send", ISSUE, "--to"),
 ]
 
 
@@ -210,6 +226,7 @@ def test_no_english_sentence_of_click_or_typer_reaches_a_german_user(project: Pr
         assert "Traceback" not in text
         leaked = sorted(s for s in sentences if re.search(rf"\b{re.escape(s)}\b", text))
         assert leaked == [], (args, leaked, text)
+        assert not re.search(r"^Fehler:\s*$", text, re.MULTILINE), (args, text)
     unknown = piped(project, "sned")
     assert unknown.returncode == 2
     assert unknown.stderr.splitlines() == [
@@ -339,3 +356,39 @@ def test_check_errors_keep_the_file_name_on_their_line(project: Project) -> None
         int(lines[0].split(":")[1]),
         quote_line,
     ]
+
+
+def test_the_newer_commands_follow_the_same_rules(project: Project) -> None:
+    """worker status, issue ls and db status: tab-separated under a header in a pipe,
+    within 80 columns at a terminal with nothing broken, times in JSON as ISO UTC."""
+    shutil.copytree(REPO / "issues" / ISSUE, project.issues_dir / ISSUE)
+    ran = piped(project, "worker", "--task", "retention")
+    assert ran.returncode == 0, ran.stderr
+    status = piped(project, "worker", "status")
+    assert status.returncode == 0, status.stderr
+    workers, tasks = status.stdout.split("\n\n")
+    assert workers.splitlines()[0].split("\t") == [
+        "Worker", "Rechner", "PID", "Version", "Lebenszeichen", "Zustand",
+    ]  # fmt: skip
+    (worker,) = [line.split("\t") for line in workers.splitlines()[1:]]
+    assert worker[5] == "beendet"
+    assert tasks.splitlines()[0].split("\t")[0] == "Aufgabe"
+    assert tasks.splitlines()[1].startswith("retention\t")
+    data = json.loads(piped(project, "worker", "status", "--json").stdout)
+    iso_utc = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
+    assert iso_utc.fullmatch(data["workers"][0]["started_at"])
+    assert iso_utc.fullmatch(data["tasks"][0]["last_finished_at"])
+    issues = piped(project, "issue", "ls")
+    assert issues.stdout.splitlines()[0].split("\t")[:3] == ["Ausgabe", "Titel", "Stand"]
+    assert issues.stdout.splitlines()[1].startswith(f"{ISSUE}\t")
+    db = piped(project, "db", "status")
+    assert db.stdout.startswith("Schemastand ") and len(db.stdout.splitlines()) == 1
+    shown = {}
+    for args in (("worker", "status"), ("issue", "ls")):
+        code, shown[args[0]] = at_terminal(project, *args)
+        assert code == 0, shown[args[0]]
+        assert all(len(line) <= 80 for line in shown[args[0]].splitlines()), shown[args[0]]
+    assert worker[0] in shown["worker"] and ISSUE in shown["issue"]
+    english = piped(project, "worker", "status", ISAMAIL_LANG="en")
+    assert english.stdout.splitlines()[0].split("\t")[1] == "Host"
+    assert "stopped" in english.stdout and "beendet" not in english.stdout

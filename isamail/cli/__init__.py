@@ -55,6 +55,11 @@ class IsamailGroup(CommandGroup):
         try:
             result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
             status = result if isinstance(result, int) else 0
+        except click.exceptions.NoArgsIsHelpError as exc:
+            # a group called alone: its help is the answer (Typer has printed it already)
+            if exc.message.strip():
+                output.say(exc.message)
+            status = exc.exit_code
         except click.ClickException as exc:
             # Click's usage errors, one line like every other error (Typer would draw a box)
             output.fail(exc.format_message(), usage_hint(exc))
@@ -118,7 +123,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"isamail {isamail.__version__}")
+        output.line(f"isamail {isamail.__version__}")
         raise typer.Exit()
 
 

@@ -9,6 +9,7 @@ import typer
 from isamail.cli import output
 from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
+from isamail.i18n import _
 
 app = typer.Typer(
     cls=CommandGroup,
@@ -32,16 +33,22 @@ def _set(ctx: typer.Context, issue: str, listed: bool, as_json: bool) -> None:
         return
     if state.public:
         url = f"{proj.settings.base_url}/archive/{state.issue}"
-        output.say(f"{state.issue} steht im öffentlichen Archiv: {url}")
+        output.say(
+            _("{issue} steht im öffentlichen Archiv: {url}").format(issue=state.issue, url=url)
+        )
     elif listed:
         output.say(
-            f"{state.issue} darf ins Archiv, erscheint aber nicht: {state.reason}. "
-            "Sobald die Ausgabe an eine öffentliche Liste geht, steht sie dort."
+            _(
+                "{issue} darf ins Archiv, erscheint aber nicht: {reason}. Sobald die Ausgabe "
+                "an eine öffentliche Liste geht, steht sie dort."
+            ).format(issue=state.issue, reason=state.reason)
         )
     else:
         output.say(
-            f"{state.issue} ist nicht im öffentlichen Archiv. Wer die Ausgabe per Mail "
-            "bekommen hat, öffnet sie über den Link in der Mail weiterhin."
+            _(
+                "{issue} ist nicht im öffentlichen Archiv. Wer die Ausgabe per Mail bekommen "
+                "hat, öffnet sie über den Link in der Mail weiterhin."
+            ).format(issue=state.issue)
         )
 
 

@@ -12,6 +12,8 @@ from isamail.cli import output
 from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
 from isamail.errors import IsamailError
+from isamail.i18n import N_, _, ngettext
+from isamail.i18n.formats import integer, when
 
 if TYPE_CHECKING:
     from isamail.bounces.process import ProcessReport
@@ -22,33 +24,45 @@ app = typer.Typer(
 )
 
 _KIND_LABELS = {
-    "hard": "dauerhaft unzustellbar",
-    "soft": "vorübergehend unzustellbar",
-    "policy": "vom Server abgelehnt (Richtlinie)",
-    "complaint": "Spam-Beschwerde",
-    "unsubscribe": "Abmeldung per E-Mail",
-    "autoreply": "automatische Antwort",
-    "not_bounce": "kein Rückläufer",
+    "hard": N_("dauerhaft unzustellbar"),
+    "soft": N_("vorübergehend unzustellbar"),
+    "policy": N_("vom Server abgelehnt (Richtlinie)"),
+    "complaint": N_("Spam-Beschwerde"),
+    "unsubscribe": N_("Abmeldung per E-Mail"),
+    "autoreply": N_("automatische Antwort"),
+    "not_bounce": N_("kein Rückläufer"),
 }
 # keyed by the values of bounces.process.Action (a StrEnum), so that --help need not load it
 _ACTION_LABELS = {
-    "suppressed": "gesperrt",
-    "unsubscribed": "abgemeldet",
-    "counted": "gezählt",
-    "reported": "gemeldet",
-    "ignored": "ignoriert",
-    "unattributed": "nicht zugeordnet",
+    "suppressed": N_("gesperrt"),
+    "unsubscribed": N_("abgemeldet"),
+    "counted": N_("gezählt"),
+    "reported": N_("gemeldet"),
+    "ignored": N_("ignoriert"),
+    "unattributed": N_("nicht zugeordnet"),
 }
 _REVIEW_LABELS = {
-    "open": "wartet",
-    "applied": "angewendet",
-    "dismissed": "verworfen",
-    "": "",
+    "open": N_("wartet"),
+    "applied": N_("angewendet"),
+    "dismissed": N_("verworfen"),
 }
+_PROOF_LABELS = {
+    "token": N_("Token"),
+    "message_id": "Message-ID",
+    "unsubscribe_token": N_("Abmelde-Token"),
+    "relay_id": N_("SES-Kennung"),
+    "staff": N_("von Hand"),
+}
+
+
+def _kind(kind: str) -> str:
+    return _(_KIND_LABELS[kind]) if kind in _KIND_LABELS else kind
+
+
 SHOWN = 20  # addresses per group before "--all"
 
 AllOption = Annotated[
-    bool, typer.Option("--all", help=f"Alle Adressen zeigen (sonst höchstens {SHOWN} je Gruppe).")
+    bool, typer.Option("--all", help="Alle Adressen zeigen (sonst höchstens 20 je Gruppe).")
 ]
 
 
@@ -101,8 +115,10 @@ def process(
     ]
     if len(chosen) > 1:
         raise IsamailError(
-            f"Genau eine Quelle angeben: --mbox DATEI, --maildir ORDNER oder --imap URL "
-            f"(nicht {' und '.join(chosen)})."
+            _(
+                "Genau eine Quelle angeben: --mbox DATEI, --maildir ORDNER oder --imap URL "
+                "(nicht {options})."
+            ).format(options=_(" und ").join(chosen))
         )
     proj = project(ctx)
     engine, settings = proj.engine, proj.settings
@@ -118,11 +134,13 @@ def process(
         configured = process_configured_mailbox(proj)
         if configured is None:
             raise IsamailError(
-                "Genau eine Quelle angeben: --mbox DATEI, --maildir ORDNER oder --imap URL.",
-                hint="Oder das Rückläufer-Postfach in isamail.toml eintragen: "
-                '[bounces] imap_url = "imaps://…" oder maildir = "…".',
+                _("Genau eine Quelle angeben: --mbox DATEI, --maildir ORDNER oder --imap URL."),
+                hint=_(
+                    "Oder das Rückläufer-Postfach in isamail.toml eintragen: "
+                    '[bounces] imap_url = "imaps://…" oder maildir = "…".'
+                ),
             )
-        output.say_rich(f"Postfach: {escape(configured_mailbox(settings) or '')}")
+        output.say(_("Postfach: {mailbox}").format(mailbox=configured_mailbox(settings) or ""))
         report = configured
     if as_json:
         output.print_json(report.as_json())
@@ -135,9 +153,14 @@ def _print(report: ProcessReport, *, show_all: bool) -> None:
     from isamail.bounces.process import Action
 
     if not report.outcomes:
-        output.say("Keine Nachrichten gefunden.")
+        output.say(_("Keine Nachrichten gefunden."))
         return
-    t = output.table("Art", "#Nachrichten", "Folge", title="Verarbeitete Rückläufer")
+    t = output.table(
+        output.Column(_("Art"), key=True),
+        "#" + _("Nachrichten"),
+        _("Folge"),
+        title=_("Verarbeitete Rückläufer"),
+    )
     per_kind: dict[str, dict[str, int]] = {}
     for o in report.outcomes:
         if o.action is not Action.DUPLICATE:
@@ -146,43 +169,50 @@ def _print(report: ProcessReport, *, show_all: bool) -> None:
     for kind, label in _KIND_LABELS.items():
         if kind in per_kind:
             actions = per_kind[kind]
-            what = ", ".join(f"{n} {_ACTION_LABELS[Action(a)]}" for a, n in sorted(actions.items()))
-            t.add_row(label, str(sum(actions.values())), what)
+            what = ", ".join(
+                f"{integer(n)} {_(_ACTION_LABELS[Action(a)])}" for a, n in sorted(actions.items())
+            )
+            t.add_row(_(label), integer(sum(actions.values())), what)
     if report.duplicates:
-        t.add_row("schon früher verarbeitet", str(report.duplicates), "unverändert")
-    output.out.print(t)
+        t.add_row(_("schon früher verarbeitet"), integer(report.duplicates), _("unverändert"))
+    output.show(t)
     _names(report, show_all=show_all)
 
 
 def _names(report: ProcessReport, *, show_all: bool) -> None:
     """The addresses acted on, and those unproven reports name: staff want to know who."""
     groups = [
-        ("Gesperrt (dauerhaft unzustellbar)", report.acted_on("hard") + report.acted_on("soft")),
-        ("Abgemeldet (Spam-Beschwerde)", report.acted_on("complaint")),
+        (_("Gesperrt (dauerhaft unzustellbar)"), report.acted_on("hard") + report.acted_on("soft")),
+        (_("Abgemeldet (Spam-Beschwerde)"), report.acted_on("complaint")),
         (
-            "Nicht zugeordnet, nichts geändert (isamail bounces apply NR)",
+            _("Nicht zugeordnet, nichts geändert (isamail bounces apply NR)"),
             [
-                f"Nr. {o.bounce_id}: {_KIND_LABELS.get(o.kind, o.kind)}, "
-                f"nennt {', '.join(o.named) or 'niemanden'}"
+                _("Nr. {number}: {kind}, nennt {named}").format(
+                    number=o.bounce_id,
+                    kind=_kind(o.kind),
+                    named=", ".join(o.named) or _("niemanden"),
+                )
                 for o in report.unattributed
                 if o.review
             ],
         ),
     ]
     for title, lines in groups:
-        print_group(title, lines, show_all=show_all)
+        _print_group(title, lines, show_all=show_all)
 
 
-def print_group(title: str, lines: list[str], *, show_all: bool) -> None:
+def _print_group(title: str, lines: list[str], *, show_all: bool) -> None:
     """A titled list of addresses on stdout, cut after ``SHOWN`` lines unless --all."""
     if not lines:
         return
-    _line(f"\n{title}: {len(lines)}")
+    output.line("")
+    output.line(f"{title}: {integer(len(lines))}")
     shown = lines if show_all else lines[:SHOWN]
     for line in shown:
-        _line(f"  {line}")
+        output.line(f"  {line}")
     if len(shown) < len(lines):
-        _line(f"  … und {len(lines) - len(shown)} weitere (--all zeigt alle)")
+        more = integer(len(lines) - len(shown))
+        output.line(_("  … und {n} weitere (--all zeigt alle)").format(n=more))
 
 
 def _warn(report: ProcessReport) -> None:
@@ -192,28 +222,44 @@ def _warn(report: ProcessReport) -> None:
         for o in alerts:
             key = (o.summary, o.reporter)
             grouped[key] = grouped.get(key, 0) + 1
-        output.say_rich(
-            f"[bold yellow]Achtung:[/] {len(alerts)} Ablehnung(en) aus Richtliniengründen "
-            "(DMARC/SPF/DKIM, Sperrlisten, Ratenbegrenzung): das liegt am Versand, nicht an "
-            "den Empfängern. Bitte Absender-Einrichtung und Reputation prüfen."
-        )
+        message = ngettext(
+            "{n} Ablehnung aus Richtliniengründen (DMARC/SPF/DKIM, Sperrlisten, "
+            "Ratenbegrenzung): das liegt am Versand, nicht an den Empfängern. Bitte "
+            "Absender-Einrichtung und Reputation prüfen.",
+            "{n} Ablehnungen aus Richtliniengründen (DMARC/SPF/DKIM, Sperrlisten, "
+            "Ratenbegrenzung): das liegt am Versand, nicht an den Empfängern. Bitte "
+            "Absender-Einrichtung und Reputation prüfen.",
+            len(alerts),
+        ).format(n=integer(len(alerts)))
+        output.say_rich(f"[bold yellow]{escape(_('Achtung:'))}[/] {escape(message)}")
         for (summary, reporter), n in sorted(grouped.items(), key=lambda item: -item[1])[:10]:
-            by = f" (gemeldet von {reporter})" if reporter else ""
-            output.say_rich(escape(f"  {n} × {summary}{by}"))
+            by = _(" (gemeldet von {reporter})").format(reporter=reporter) if reporter else ""
+            output.say(f"  {integer(n)} × {summary}{by}")
     unattributed = [o for o in report.unattributed if o.review]
     if unattributed:
         output.say(
-            f"{len(unattributed)} Rückläufer oder Beschwerde(n) beweisen nicht, um welche "
-            "unserer Mails es geht, und haben nichts geändert: "
-            "`isamail bounces ls --unattributed` zeigt sie, `isamail bounces apply NR` "
-            "wendet einen an."
+            ngettext(
+                "{n} Rückläufer oder eine Beschwerde beweist nicht, um welche unserer Mails es "
+                "geht, und hat nichts geändert: `isamail bounces ls --unattributed` zeigt ihn, "
+                "`isamail bounces apply NR` wendet ihn an.",
+                "{n} Rückläufer oder Beschwerden beweisen nicht, um welche unserer Mails es "
+                "geht, und haben nichts geändert: `isamail bounces ls --unattributed` zeigt "
+                "sie, `isamail bounces apply NR` wendet einen an.",
+                len(unattributed),
+            ).format(n=integer(len(unattributed)))
         )
     for spike in report.spikes:
+        message = _(
+            "Liste „{list}“ hat in diesem Lauf {removed} von {members} Mitgliedern verloren "
+            "(Rückläufer und Beschwerden). Bitte prüfen, ob die Berichte echt sind: {addresses}"
+        ).format(
+            list=spike.list_name,
+            removed=integer(spike.removed),
+            members=integer(spike.members),
+            addresses=", ".join(spike.addresses),
+        )
         output.say_rich(
-            f"[bold red]Auffällig viele auf einmal:[/] Liste „{escape(spike.list_name)}“ hat "
-            f"in diesem Lauf {spike.removed} von {spike.members} Mitgliedern verloren "
-            "(Rückläufer und Beschwerden). Bitte prüfen, ob die Berichte echt sind: "
-            + escape(", ".join(spike.addresses))
+            f"[bold red]{escape(_('Auffällig viele auf einmal:'))}[/] {escape(message)}"
         )
 
 
@@ -249,9 +295,9 @@ def list_command(
         return
     if not entries:
         output.say(
-            "Keine Berichte warten auf eine Entscheidung."
+            _("Keine Berichte warten auf eine Entscheidung.")
             if unattributed
-            else "Noch keine Rückläufer verarbeitet."
+            else _("Noch keine Rückläufer verarbeitet.")
         )
         return
     _print_entries(entries)
@@ -260,30 +306,20 @@ def list_command(
 def _print_entries(entries: list[BounceEntry]) -> None:
     # one block per report, never folded: the addresses are what staff look for (grep)
     for e in entries:
-        state = _REVIEW_LABELS.get(e.review, e.review)
-        head = (
-            f"Nr. {e.id}  {e.created_at.strftime('%d.%m.%Y %H:%M')}  "
-            f"{_KIND_LABELS.get(e.kind, e.kind)}  Zuordnung: {_proof_label(e.proof)}"
-            + (f"  [{state}]" if state else "")
-        )
-        _line(head)
-        _line(f"  Adressen: {', '.join(e.addresses) or '–'}")
-        _line(f"  Grund: {e.summary}" + (f" (gemeldet von {e.reporter})" if e.reporter else ""))
-
-
-def _line(text: str) -> None:
-    output.out.print(text, markup=False, highlight=False, soft_wrap=True)
+        state = _(_REVIEW_LABELS[e.review]) if e.review in _REVIEW_LABELS else e.review
+        head = _("Nr. {number}  {at}  {kind}  Zuordnung: {proof}").format(
+            number=e.id, at=when(e.created_at), kind=_kind(e.kind), proof=_proof_label(e.proof)
+        ) + (f"  [{state}]" if state else "")
+        output.line(head)
+        output.line(_("  Adressen: {addresses}").format(addresses=", ".join(e.addresses) or "–"))
+        by = _(" (gemeldet von {reporter})").format(reporter=e.reporter) if e.reporter else ""
+        output.line(_("  Grund: {reason}").format(reason=e.summary) + by)
 
 
 def _proof_label(proof: str | None) -> str:
-    return {
-        None: "keine",
-        "token": "Token",
-        "message_id": "Message-ID",
-        "unsubscribe_token": "Abmelde-Token",
-        "relay_id": "SES-Kennung",
-        "staff": "von Hand",
-    }.get(proof, proof or "keine")
+    if not proof:
+        return _("keine")
+    return _(_PROOF_LABELS[proof]) if proof in _PROOF_LABELS else proof
 
 
 @app.command("apply")
@@ -302,11 +338,19 @@ def apply(
     engine = project(ctx).engine
     for number in numbers:
         done = apply_report(engine, number)
-        what = "abgemeldet" if done.kind == "complaint" else "gesperrt"
-        output.say_rich(
-            f"Nr. {number}: {len(done.acted_on)} Adresse(n) {what}"
-            + (f": {escape(', '.join(done.acted_on))}" if done.acted_on else "")
-            + (f"; unbekannt: {escape(', '.join(done.unknown))}" if done.unknown else "")
+        n = len(done.acted_on)
+        if done.kind == "complaint":
+            what = ngettext("{n} Adresse abgemeldet", "{n} Adressen abgemeldet", n)
+        else:
+            what = ngettext("{n} Adresse gesperrt", "{n} Adressen gesperrt", n)
+        output.say(
+            _("Nr. {number}: {what}").format(number=number, what=what.format(n=integer(n)))
+            + (f": {', '.join(done.acted_on)}" if done.acted_on else "")
+            + (
+                _("; unbekannt: {addresses}").format(addresses=", ".join(done.unknown))
+                if done.unknown
+                else ""
+            )
         )
 
 
@@ -321,7 +365,7 @@ def dismiss(
     engine = project(ctx).engine
     for number in numbers:
         dismiss_report(engine, number)
-        output.say(f"Nr. {number} verworfen.")
+        output.say(_("Nr. {number} verworfen.").format(number=number))
 
 
 @app.command("lift-complaint")
@@ -347,9 +391,11 @@ def lift_complaint(
 
     done = lift(project(ctx).engine, email, note=consent_note)
     if done.lifted:
-        output.say_rich(
-            f"Beschwerde-Sperre für {escape(done.email)} aufgehoben; eine neue Anmeldung "
-            "mit Bestätigung ist jetzt möglich."
+        output.say(
+            _(
+                "Beschwerde-Sperre für {email} aufgehoben; eine neue Anmeldung mit Bestätigung "
+                "ist jetzt möglich."
+            ).format(email=done.email)
         )
     else:
-        output.say_rich(f"Für {escape(done.email)} liegt keine Beschwerde-Sperre vor.")
+        output.say(_("Für {email} liegt keine Beschwerde-Sperre vor.").format(email=done.email))

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from isamail.cli import output
 from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
-from isamail.errors import ExitCode
+from isamail.errors import IsamailError
+from isamail.i18n import _
+from isamail.i18n.formats import integer, size, when
+
+if TYPE_CHECKING:
+    from isamail.db.activity import RunningProcess
+    from isamail.db.maintenance import DatabaseSummary
 
 app = typer.Typer(
     cls=CommandGroup,
@@ -26,13 +32,32 @@ def _confirm(yes: bool, question: str) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        output.fail("Rückfrage nicht möglich (keine Eingabe); bestätigen Sie mit --yes.")
-        raise typer.Exit(ExitCode.USER_ERROR)
-    typer.confirm(question, abort=True)
+        raise IsamailError(_("Rückfrage nicht möglich (keine Eingabe); bestätigen Sie mit --yes."))
+    if not output.confirm(question):  # j/ja/n/nein, and y/yes
+        raise typer.Abort()
 
 
-def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(n // 1024, 1)} KB"
+def _contents(summary: DatabaseSummary) -> str:
+    """What a database holds, as a person reads it (times in the display zone)."""
+    return _(
+        "Schemastand {revision}, {subscribers} Abonnenten, {lists} Listen, {editions} "
+        "Ausgaben, {sent} Zustellungen verschickt, letzte Änderung {changed}"
+    ).format(
+        revision=summary.revision or _("(leer)"),
+        subscribers=integer(summary.subscribers),
+        lists=integer(summary.lists),
+        editions=integer(summary.editions),
+        sent=integer(summary.sent),
+        changed=when(summary.last_change) or "–",
+    )
+
+
+def _process(process: RunningProcess) -> str:
+    if process.kind == "send":
+        return _("Versand von {issue} (Prozess {pid} auf {host})").format(
+            issue=process.what, pid=process.pid, host=process.host
+        )
+    return _("Worker (Prozess {pid} auf {host})").format(pid=process.pid, host=process.host)
 
 
 @app.command("status")
@@ -66,11 +91,17 @@ def status(
         )
         return
     state = (
-        "aktuell" if not steps else f"veraltet, es fehlen {', '.join(steps)}: isamail db upgrade"
+        _("aktuell")
+        if not steps
+        else _("veraltet, es fehlen {steps}: isamail db upgrade").format(steps=", ".join(steps))
     )
-    output.out.print(f"Schemastand {current or '(leer)'}, neuester {SCHEMA_HEAD}: {state}")
+    output.line(
+        _("Schemastand {revision}, neuester {head}: {state}").format(
+            revision=current or _("(leer)"), head=SCHEMA_HEAD, state=state
+        )
+    )
     for process in running:
-        output.out.print(f"läuft: {process.describe()}")
+        output.line(_("läuft: {process}").format(process=_process(process)))
 
 
 @app.command("upgrade")
@@ -96,22 +127,37 @@ def upgrade(
     url = project(ctx).settings.database_url
     current, steps = upgrade_plan(url)
     if not steps:
-        output.say(f"Die Datenbank ist schon aktuell (Schemastand {current}).")
+        output.say(
+            _("Die Datenbank ist schon aktuell (Schemastand {revision}).").format(revision=current)
+        )
         return
     if current is not None and sqlite_path(url) is None:
         output.say(
-            "PostgreSQL: isamail sichert die Datenbank nicht selbst. Vorher sichern mit "
-            f"{pg_dump_command(url, f'isamail-vor-upgrade-{current}.dump')}"
+            _(
+                "PostgreSQL: isamail sichert die Datenbank nicht selbst. Vorher sichern mit "
+                "{command}"
+            ).format(command=pg_dump_command(url, f"isamail-vor-upgrade-{current}.dump"))
         )
-        _confirm(yes, f"Ist die Datenbank gesichert? Jetzt {', '.join(steps)} anwenden?")
+        _confirm(
+            yes,
+            _("Ist die Datenbank gesichert? Jetzt {steps} anwenden?").format(
+                steps=", ".join(steps)
+            ),
+        )
     result = upgrade_database(url, backup_to=backup_to)
     if result.backup is not None:
-        output.say(f"Gesichert: {result.backup.path} ({_size(result.backup.size)})")
+        output.say(
+            _("Gesichert: {path} ({size})").format(
+                path=result.backup.path, size=size(result.backup.size)
+            )
+        )
     if result.before is None:
-        output.say(f"Datenbank angelegt (Schemastand {result.after}).")
+        output.say(_("Datenbank angelegt (Schemastand {revision}).").format(revision=result.after))
     else:
         output.say(
-            f"Datenbank migriert: {result.before} → {result.after} ({', '.join(result.applied)})."
+            _("Datenbank migriert: {before} → {after} ({steps}).").format(
+                before=result.before, after=result.after, steps=", ".join(result.applied)
+            )
         )
 
 
@@ -120,13 +166,17 @@ def backup(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Neue Datei für die Sicherung.", dir_okay=False)],
 ) -> None:
-    """Sichert die SQLite-Datenbank in FILE, auch während serve, worker und send laufen.
+    """Sichert die SQLite-Datenbank in DATEI, auch während serve, worker und send laufen.
 
     Bei PostgreSQL nennt es den pg_dump-Befehl (in einer Zeile) und sichert nicht selbst."""
     from isamail.db.maintenance import backup as take_backup
 
     result = take_backup(project(ctx).settings.database_url, file)
-    output.say(f"Gesichert: {result.path} ({_size(result.size)}): {result.summary.describe()}")
+    output.say(
+        _("Gesichert: {path} ({size}): {contents}").format(
+            path=result.path, size=size(result.size), contents=_contents(result.summary)
+        )
+    )
 
 
 @app.command("restore")
@@ -135,27 +185,33 @@ def restore(
     file: Annotated[Path, typer.Argument(help="Eine Sicherung von `isamail db backup`.")],
     yes: Yes = False,
 ) -> None:
-    """Ersetzt den Inhalt der SQLite-Datenbank durch die Sicherung FILE.
+    """Ersetzt den Inhalt der SQLite-Datenbank durch die Sicherung DATEI.
 
     Was ersetzt wird, bleibt als Datei daneben liegen. Geht nicht, solange ein Versand
     oder ein Worker läuft."""
     from isamail.db.maintenance import restore as restore_backup
 
     url = project(ctx).settings.database_url
-    _confirm(yes, f"Den Inhalt der Datenbank durch {file} ersetzen?")
+    _confirm(yes, _("Den Inhalt der Datenbank durch {file} ersetzen?").format(file=file))
     result = restore_backup(url, file)
     if result.replaced is not None:
-        output.say(f"Ersetzt: {result.replaced.describe()}")
-        output.say(f"  aufbewahrt als {result.replaced_copy}")
-    output.say(f"Zurückgeholt: {result.restored.describe()}")
+        output.say(_("Ersetzt: {contents}").format(contents=_contents(result.replaced)))
+        output.say(_("  aufbewahrt als {path}").format(path=result.replaced_copy))
+    output.say(_("Zurückgeholt: {contents}").format(contents=_contents(result.restored)))
     for send in result.interrupted:
         counts = send.counts
         output.say(
-            f"Die Sicherung entstand während des Versands von {send.issue} "
-            f"({counts.get('sent', 0)} verschickt, {counts.get('sending', 0)} in Arbeit, "
-            f"{counts.get('queued', 0)} offen): `isamail send {send.issue} …` setzt ihn fort; "
-            "was nach der Sicherung hinausging, weiß die Datenbank nicht und sendet es noch "
-            "einmal (die in Arbeit gelten als möglicherweise doppelt)."
+            _(
+                "Die Sicherung entstand während des Versands von {issue} ({sent} verschickt, "
+                "{sending} in Arbeit, {queued} offen): `isamail send {issue} …` setzt ihn "
+                "fort; was nach der Sicherung hinausging, weiß die Datenbank nicht und sendet "
+                "es noch einmal (die in Arbeit gelten als möglicherweise doppelt)."
+            ).format(
+                issue=send.issue,
+                sent=integer(counts.get("sent", 0)),
+                sending=integer(counts.get("sending", 0)),
+                queued=integer(counts.get("queued", 0)),
+            )
         )
     if result.needs_upgrade:
-        output.say("Die Sicherung hat einen älteren Schemastand: isamail db upgrade")
+        output.say(_("Die Sicherung hat einen älteren Schemastand: isamail db upgrade"))

@@ -12,6 +12,7 @@ from rich.markup import escape
 from isamail.cli import output
 from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
+from isamail.i18n import N_, _, ngettext
 
 dkim_app = typer.Typer(
     cls=CommandGroup,
@@ -24,15 +25,15 @@ _HEADINGS = {
     "spf": "SPF",
     "dkim": "DKIM",
     "dmarc": "DMARC",
-    "mx": "MX (Rückläufer)",
-    "web": "Webadresse (base_url)",
+    "mx": N_("MX (Rückläufer)"),
+    "web": N_("Webadresse (base_url)"),
     "relay": "Relay",
     "relay_tls": "Relay: TLS",
-    "relay_auth": "Relay: Anmeldung",
-    "relay_size": "Relay: Größe",
-    "quota": "Relay: Kontingent",
-    "secret_key": "Geheimer Schlüssel",
-    "permissions": "Dateirechte",
+    "relay_auth": N_("Relay: Anmeldung"),
+    "relay_size": N_("Relay: Größe"),
+    "quota": N_("Relay: Kontingent"),
+    "secret_key": N_("Geheimer Schlüssel"),
+    "permissions": N_("Dateirechte"),
 }
 
 
@@ -66,24 +67,31 @@ def _print(diagnosis: object) -> None:
     heading = None
     for finding in diagnosis.findings:
         if finding.check != heading:
+            if heading is not None:
+                output.line("")
             heading = finding.check
-            output.out.print(f"\n[bold]{_HEADINGS.get(heading, heading)}[/]")
-        output.out.print(f"  {_MARKS[finding.level.value]} {escape(finding.text)}")
+            output.line_rich(f"[bold]{escape(_(_HEADINGS.get(heading, heading)))}[/]")
+        # one line each, never wrapped: a record to publish is copied whole
+        output.line_rich(f"  {_MARKS[finding.level.value]} {escape(finding.text)}")
         if finding.fix:
-            output.out.print(f"    → {escape(finding.fix)}")
+            output.line(f"    → {finding.fix}")
         if finding.record:
-            output.out.print(f"    {escape(finding.record)}", soft_wrap=True)
+            output.line(f"    {finding.record}")
     failed = sum(f.level.value == "fail" for f in diagnosis.findings)
     warned = sum(f.level.value == "warn" for f in diagnosis.findings)
-    output.out.print()
+    output.line("")
+    problems = ngettext("{n} Problem", "{n} Probleme", failed).format(n=failed)
+    warnings = ngettext("{n} Warnung", "{n} Warnungen", warned).format(n=warned)
     if failed:
-        output.out.print(
-            f"[red]Zustellung gefährdet:[/] {failed} Problem(e), {warned} Warnung(en)."
+        verdict = _("Zustellung gefährdet: {problems}, {warnings}.")
+        output.line_rich(
+            "[red]" + escape(verdict.format(problems=problems, warnings=warnings)) + "[/]"
         )
     elif warned:
-        output.out.print(f"[yellow]Zustellbar, mit {warned} Warnung(en).[/]")
+        verdict = _("Zustellbar, mit {warnings}.")
+        output.line_rich("[yellow]" + escape(verdict.format(warnings=warnings)) + "[/]")
     else:
-        output.out.print("[green]Alles bereit für die Zustellung.[/]")
+        output.line_rich("[green]" + escape(_("Alles bereit für die Zustellung.")) + "[/]")
 
 
 @dkim_app.command("keygen")
@@ -105,22 +113,26 @@ def keygen(
 
     settings = project(ctx).settings
     if algorithm not in ("rsa", "ed25519"):
-        raise IsamailError(f"--algorithm {algorithm}: erlaubt sind rsa und ed25519.")
+        raise IsamailError(
+            _("--algorithm {value}: erlaubt sind rsa und ed25519.").format(value=algorithm)
+        )
     chosen = selector or f"isa{date.today():%Y%m}"
     problem = _selector_problem(chosen)
     if problem:
-        raise IsamailError(f"--selector {chosen}: {problem}.")
+        raise IsamailError(f"--selector {chosen}: {problem}.")  # the check's words
     key = dkim.generate_key("rsa" if algorithm == "rsa" else "ed25519", bits)
     relative = Path("dkim") / f"{chosen}.pem"
     dkim.write_key(settings.project_dir / relative, key)
     _ignore_in_git(settings.project_dir, "dkim/")
     domain = dkim.signing_domain(settings)
-    output.say(f"Schlüssel angelegt: {settings.project_dir / relative} (Modus 0600)")
-    output.say("1. Veröffentlichen Sie diesen TXT-Eintrag:")
-    output.out.print(f'{chosen}._domainkey.{domain}. TXT "{key.record}"', soft_wrap=True)
-    output.say("2. Tragen Sie in isamail.toml ein:")
+    output.say(
+        _("Schlüssel angelegt: {path} (Modus 0600)").format(path=settings.project_dir / relative)
+    )
+    output.say(_("1. Veröffentlichen Sie diesen TXT-Eintrag:"))
+    output.line(f'{chosen}._domainkey.{domain}. TXT "{key.record}"')
+    output.say(_("2. Tragen Sie in isamail.toml ein:"))
     output.say(f'   [dkim]\n   selector = "{chosen}"\n   key_file = "{relative}"')
-    output.say("3. Prüfen Sie mit: isamail doctor")
+    output.say(_("3. Prüfen Sie mit: isamail doctor"))
 
 
 @dkim_app.command("record")
@@ -132,10 +144,10 @@ def record(ctx: typer.Context) -> None:
     signer = dkim.signer_for(project(ctx).settings)
     if signer is None:
         raise ConfigError(
-            "dkim.key_file ist nicht gesetzt: isamail signiert nicht selbst.",
-            hint="Einen Schlüssel legt isamail dkim keygen an.",
+            _("dkim.key_file ist nicht gesetzt: isamail signiert nicht selbst."),
+            hint=_("Einen Schlüssel legt isamail dkim keygen an."),
         )
-    output.out.print(f'{signer.record_name}. TXT "{signer.key.record}"', soft_wrap=True)
+    output.line(f'{signer.record_name}. TXT "{signer.key.record}"')
 
 
 def _selector_problem(selector: str) -> str | None:

@@ -81,7 +81,21 @@ def _translate_help(item: click.Command | click.Parameter) -> None:
         original = getattr(item, "help", None) or ""
         item._isamail_help = original  # type: ignore[union-attr]
     if original:
-        item.help = _(original)  # type: ignore[union-attr]
+        item.help = _unwrapped(_(original))  # type: ignore[union-attr]
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` with each paragraph on one line: a docstring's line breaks are where the
+    source wraps, and Typer's help would keep them after its own wrapping (a ragged
+    column). Paragraphs that set lines apart (lists, indented examples) stay as written."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.split("\n")
+        if any(line.startswith((" ", "-", "*", "•", "\b")) for line in lines[1:]):
+            paragraphs.append(paragraph)
+        else:
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(paragraphs)
 
 
 def usage_hint(exc: click.ClickException) -> str | None:

@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from isamail.cli import output
 from isamail.cli.groups import CommandGroup
+from isamail.cli.names import SUBSCRIPTION_STATUS, label
 from isamail.cli.state import project
 from isamail.errors import ExitCode
+from isamail.i18n import N_, _, ngettext
+from isamail.i18n.formats import day, integer, size
 
 if TYPE_CHECKING:
     from isamail.compose.message import Recipient
@@ -32,7 +36,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")]
 
 SAMPLE_EMAIL = "erika.mustermann@example.org"
 SAMPLE_NAME = "Erika Mustermann"
-STATES = {"draft": "Entwurf", "checked": "geprüft", "sent": "versandt"}
+STATES = {"draft": N_("Entwurf"), "checked": N_("geprüft"), "sent": N_("versandt")}
 
 
 @app.command("new")
@@ -44,12 +48,14 @@ def new(
     from isamail.issues import scaffold_issue
 
     folder = scaffold_issue(project(ctx).issues_dir, name)
-    output.say(f"Ausgabe {name} angelegt in {folder}:")
+    output.say(_("Ausgabe {issue} angelegt in {folder}:").format(issue=name, folder=folder))
     for file in sorted(p for p in folder.iterdir()):
         output.line(str(file) + ("/" if file.is_dir() else ""))
     output.say(
-        "Ersetzen Sie die Platzhaltertexte (Anleitung: docs/issues.md), "
-        f"dann prüfen mit: isamail issue check {name}"
+        _(
+            "Ersetzen Sie die Platzhaltertexte (Anleitung: docs/issues.md), dann prüfen mit: "
+            "isamail issue check {issue}"
+        ).format(issue=name)
     )
 
 
@@ -82,30 +88,45 @@ def list_issues(ctx: typer.Context, as_json: AsJson = False) -> None:
         )
         return
     if not states:
-        output.say("Noch keine Ausgaben; eine neue anlegen mit: isamail issue new JJJJ-MM")
+        output.say(_("Noch keine Ausgaben; eine neue anlegen mit: isamail issue new JJJJ-MM"))
         return
-    t = output.table("Ausgabe", "Titel", "Stand", "Datum", "#Abschnitte", "Befund", "#versandt")
+    t = output.table(
+        output.Column(_("Ausgabe"), key=True),
+        output.Column(_("Titel"), optional=2),
+        _("Stand"),
+        output.Column(_("Datum"), key=True),
+        output.Column(_("Abschnitte"), numeric=True, optional=1),
+        _("Befund"),
+        "#" + _("versandt"),
+    )
     for s in states:
-        when = s.last_sent_at.strftime("%d.%m.%Y") if s.last_sent_at else ""
-        if not when and s.date:
-            when = s.date.strftime("%m/%Y")
+        # the day it went out, else the month it is for
+        shown = day(s.last_sent_at.date()) if s.last_sent_at else ""
+        if not shown and s.date:
+            shown = s.date.strftime("%m/%Y")
         findings = ", ".join(
             part
             for part in (
-                f"{s.errors} Fehler" if s.errors else "",
-                f"{s.warnings} Warnung{'en' if s.warnings != 1 else ''}" if s.warnings else "",
-                f"{s.waiting} warten" if s.waiting else "",
+                ngettext("{n} Fehler", "{n} Fehler", s.errors).format(n=s.errors)
+                if s.errors
+                else "",
+                ngettext("{n} Warnung", "{n} Warnungen", s.warnings).format(n=s.warnings)
+                if s.warnings
+                else "",
+                ngettext("{n} wartet", "{n} warten", s.waiting).format(n=integer(s.waiting))
+                if s.waiting
+                else "",
             )
             if part
         )
         t.add_row(
             s.issue,
             s.title,
-            STATES[s.state],
-            when,
-            str(s.sections),
+            _(STATES[s.state]),
+            shown,
+            integer(s.sections),
             findings,
-            str(s.sent) if s.state == "sent" else "",
+            integer(s.sent) if s.state == "sent" else "",
         )
     output.show(t)
 
@@ -131,7 +152,7 @@ def check(
 
     proj = project(ctx)
     folder = resolve_issue(proj.issues_dir, name)
-    issue, _ = read_issue(folder)
+    issue, _problems = read_issue(folder)
     rendered = compose_issue(issue, proj.settings, proj.templates_dir) if issue else None
     problems = preflight(proj, folder.name, rendered=rendered)
     if links:
@@ -140,7 +161,8 @@ def check(
 
         draft = issue if issue is not None else draft_issue(folder)[0]
         found = issue_links(draft)
-        output.say(f"Prüfe {len({link.url for link in found})} Links …")
+        n = len({link.url for link in found})
+        output.say(ngettext("Prüfe {n} Link …", "Prüfe {n} Links …", n).format(n=integer(n)))
         problems += check_links(found, timeout=timeout)
     bad, notes = errors(problems), warnings(problems)
     summary: dict[str, int] = {}
@@ -167,13 +189,27 @@ def check(
             output.line(str(problem))
         _print_warnings(notes)
         if bad:
-            output.fail(f"Ausgabe {folder.name} hat {len(bad)} Fehler.")
+            output.fail(
+                ngettext(
+                    "Ausgabe {issue} hat {n} Fehler.", "Ausgabe {issue} hat {n} Fehler.", len(bad)
+                ).format(issue=folder.name, n=len(bad))
+            )
         else:
-            html_kb, text_kb = summary["html_bytes"] / 1000, summary["text_bytes"] / 1000
+            sections = ngettext("{n} Abschnitt", "{n} Abschnitte", summary["sections"])
+            verdict = _("Ausgabe {issue} ist in Ordnung: {sections}, HTML {html}, Text {text}")
             output.say(
-                f"Ausgabe {folder.name} ist in Ordnung: {summary['sections']} Abschnitte, "
-                f"HTML {html_kb:.0f} KB, Text {text_kb:.0f} KB"
-                + (f", {len(notes)} Warnungen." if notes else ".")
+                verdict.format(
+                    issue=folder.name,
+                    sections=sections.format(n=summary["sections"]),
+                    html=size(summary["html_bytes"]),
+                    text=size(summary["text_bytes"]),
+                )
+                + (
+                    ", "
+                    + ngettext("{n} Warnung.", "{n} Warnungen.", len(notes)).format(n=len(notes))
+                    if notes
+                    else "."
+                )
             )
     if bad:
         raise typer.Exit(ExitCode.USER_ERROR)
@@ -240,9 +276,9 @@ def preview(
     )
     problems = preflight(proj, folder.name, rendered=None if format_problems else rendered)
     recipient, note, list_id_of = (
-        reader_recipient(proj, issue.name, as_address)
+        _reader_recipient(proj, issue.name, as_address)
         if as_address
-        else (sample_recipient(proj, issue.name), "", list_name)
+        else (_sample_recipient(proj, issue.name), "", list_name)
     )
     shown = embed_images(rendered, proj.settings, folder)
     html, text = personalise(
@@ -271,27 +307,34 @@ def preview(
     if as_json:
         output.print_json(
             {key: str(path) for key, path in paths.items()}
-            | {"errors": [str(p) for p in bad], "recipient": recipient.email}
+            # {file, line, severity, message}, as issue check --json gives them
+            | {"errors": [_problem_json(p) for p in bad], "recipient": recipient.email}
         )
     else:
-        output.say(f"Vorschau von {issue.name} für {recipient.email}:")
+        output.say(
+            _("Vorschau von {issue} für {email}:").format(issue=issue.name, email=recipient.email)
+        )
         for path in paths.values():
             output.line(str(path))
     if bad:
-        output.say(
-            f"[bold red]Achtung:[/] {len(bad)} Fehler – so kann {issue.name} nicht verschickt "
-            "werden; die Vorschau zeigt sie oben in einem roten Kasten."
-        )
+        notice = ngettext(
+            "{n} Fehler – so kann {issue} nicht verschickt werden; die Vorschau zeigt ihn "
+            "oben in einem roten Kasten.",
+            "{n} Fehler – so kann {issue} nicht verschickt werden; die Vorschau zeigt sie "
+            "oben in einem roten Kasten.",
+            len(bad),
+        ).format(n=len(bad), issue=issue.name)
+        output.say_rich(f"[bold red]{escape(_('Achtung:'))}[/] {escape(notice)}")
     if open_browser:
         try:
             opened = webbrowser.open(paths["html"].resolve().as_uri())
         except webbrowser.Error:
             opened = False
         if not opened:
-            output.say("Kein Browser gefunden; öffnen Sie die HTML-Datei von Hand.")
+            output.say(_("Kein Browser gefunden; öffnen Sie die HTML-Datei von Hand."))
 
 
-def sample_recipient(proj: Project, issue: str) -> Recipient:
+def _sample_recipient(proj: Project, issue: str) -> Recipient:
     """The preview's recipient: links of the shape readers get, for nobody."""
     from dataclasses import replace
 
@@ -308,7 +351,7 @@ def sample_recipient(proj: Project, issue: str) -> Recipient:
     return replace(sample, web_url=web_url)
 
 
-def reader_recipient(proj: Project, issue: str, address: str) -> tuple[Recipient, str, str]:
+def _reader_recipient(proj: Project, issue: str, address: str) -> tuple[Recipient, str, str]:
     """The recipient as a send would address ``address``, a note for the editor, and
     the name of the list whose List-Id the mail carries."""
     from isamail.reader import preview_reader
@@ -320,8 +363,11 @@ def reader_recipient(proj: Project, issue: str, address: str) -> tuple[Recipient
     recipient = Addressing.from_settings(settings).delivery_recipient(
         issue, "vorschau", 0, reader.subscription_id, reader.email, reader.name
     )
-    note = (
-        f"{reader.email}: {reader.name or 'ohne Namen'}, Sprache {reader.language}, "
-        f"Liste „{reader.list_name}“ ({reader.status})."
+    note = _("{email}: {name}, Sprache {language}, Liste „{list}“ ({status}).").format(
+        email=reader.email,
+        name=reader.name or _("ohne Namen"),
+        language=reader.language,
+        list=reader.list_name,
+        status=label(SUBSCRIPTION_STATUS, reader.status),
     )
     return recipient, note, reader.list_name

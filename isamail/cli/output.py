@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from rich import box
@@ -156,14 +157,32 @@ def _shares(naturals: list[int], room: int) -> list[int]:
     return shares
 
 
+def _json_value(value: Any) -> Any:
+    """Times as ISO 8601 in UTC without an offset, the form every command's JSON uses
+    ("2021-07-01T10:00:00"), whether the value came naive from the database or aware."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value) + "\n")
     sys.stdout.flush()
 
 
 def line(text: str) -> None:
     """A line of data on stdout, printed as it is (no markup, no wrapping)."""
     sys.stdout.write(printable(text) + "\n")
+
+
+def line_rich(markup: str) -> None:
+    """A line on stdout written in rich markup (colours at a terminal, none in a pipe),
+    never wrapped; its data escaped by the caller (rich.markup.escape)."""
+    out.print(markup, soft_wrap=True)
 
 
 def say(message: str) -> None:

@@ -89,7 +89,7 @@ def report(
         bool,
         typer.Option(
             "--csv",
-            help="Als CSV ausgeben (mit ISSUE: eine Zeile je Empfänger), für deutsches "
+            help="Als CSV ausgeben (mit AUSGABE: eine Zeile je Empfänger), für deutsches "
             "Excel: Semikolon, UTF-8 mit BOM.",
         ),
     ] = False,
@@ -102,9 +102,9 @@ def report(
 ) -> None:
     """Zustellbericht: versandt, fehlgeschlagen, unzustellbar, Beschwerden, Abmeldungen.
 
-    Ohne ISSUE eine Zeile je Ausgabe, mit Warnungen, wo Bounce- oder Beschwerderate über
+    Ohne AUSGABE eine Zeile je Ausgabe, mit Warnungen, wo Bounce- oder Beschwerderate über
     den Grenzwerten liegen (bounces.max_bounce_rate, bounces.max_complaint_rate). Mit
-    ISSUE: Zahlen nach Zustand, Gründe mit den Antworten der Server, Empfänger-Domains,
+    AUSGABE: Zahlen nach Zustand, Gründe mit den Antworten der Server, Empfänger-Domains,
     möglicherweise doppelt Versandtes, Versand über die Zeit und was noch wartet.
     """
     # The report runs without SQLAlchemy, on the database's own driver: it must answer
@@ -165,8 +165,12 @@ def _open_alerts(db: ReadOnlyDatabase) -> None:
 
     for alert in open_alerts(db):
         output.say(
-            f"Störung seit {when(alert.first_at)} ({alert.count}-mal): "
-            f"{alert.title}: {alert.message}"
+            _("Störung seit {since} ({n}-mal): {title}: {message}").format(
+                since=when(alert.first_at),
+                n=_n(alert.count),
+                title=alert.title,
+                message=alert.message,
+            )
         )
 
 
@@ -338,25 +342,25 @@ def _detail_tables(detail: IssueDetail) -> None:
 
 def _complaints_unseen(detail: IssueDetail) -> str:
     """What the complaint rate cannot show: providers without a feedback loop."""
-    from isamail.reports import percent
-
     gmail = detail.gmail_recipients
     share = ""
     if gmail and detail.report.sent:
-        share = f" {_n(gmail)} der Versandten ({percent(gmail / detail.report.sent)})"
-        share += " gingen an Gmail-Adressen."
-    return (
+        share = " " + _("{n} der Versandten ({share}) gingen an Gmail-Adressen.").format(
+            n=_n(gmail), share=percent(gmail / detail.report.sent)
+        )
+    return _(
         "Beschwerden melden nur Anbieter mit Rückmeldeschleife (Microsoft, Yahoo, nach "
-        f"Anmeldung); Gmail meldet keine.{share} Die Spamrate bei Gmail zeigen die Google "
-        "Postmaster Tools (postmaster.google.com); Gmail verlangt unter 0,3 %."
-    )
+        "Anmeldung); Gmail meldet keine.{share} Die Spamrate bei Gmail zeigen die Google "
+        "Postmaster Tools (postmaster.google.com); Gmail verlangt unter {limit}."
+    ).format(share=share, limit=percent(0.003, 1))
 
 
 def _quota_line(detail: IssueDetail) -> str:
     if detail.quota_until is None:
         return ""
-    until = when(detail.quota_until)
-    return f"\nSie warten auf das Kontingent des Relays ({detail.quota_limit}) bis {until}."
+    return "\n" + _("Sie warten auf das Kontingent des Relays ({limit}) bis {until}.").format(
+        limit=detail.quota_limit, until=when(detail.quota_until)
+    )
 
 
 def _reasons(detail: IssueDetail) -> None:

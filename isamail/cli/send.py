@@ -6,11 +6,14 @@ import gc
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from isamail.cli import output
 from isamail.cli.state import project
 from isamail.errors import ExitCode, IsamailError
+from isamail.i18n import _, ngettext
+from isamail.i18n.formats import integer, seconds, size
 
 if TYPE_CHECKING:
     from isamail.context import Project
@@ -21,7 +24,7 @@ if TYPE_CHECKING:
 
 def _positive_rate(value: float | None) -> float | None:
     if value is not None and not value > 0:
-        raise typer.BadParameter("muss größer als 0 sein (Nachrichten pro Sekunde).")
+        raise typer.BadParameter(_("muss größer als 0 sein (Nachrichten pro Sekunde)."))
     return value
 
 
@@ -79,11 +82,13 @@ def send(
     plan = plan_send(proj, issue, lists or [])
     _show_plan(plan)
     for problem in plan.warnings:
-        output.say(f"Warnung: {problem}")
+        output.warn(str(problem))
     if not plan.would_send:
         output.say(
-            f"Nichts zu tun: alle {plan.recipients} Empfänger der Listen haben {issue} "
-            "schon bekommen (oder es ist für sie erledigt)."
+            _(
+                "Nichts zu tun: alle {n} Empfänger der Listen haben {issue} schon bekommen "
+                "(oder es ist für sie erledigt)."
+            ).format(n=integer(plan.recipients), issue=issue)
         )
         return
     if dry:
@@ -92,10 +97,18 @@ def send(
     refreeze = _sources_changed(plan, yes)
     if plan.already_sent and plan.new:
         output.say(
-            f"{plan.new} Empfänger sind seit dem ersten Versand von {issue} dazugekommen "
-            "und bekommen die Ausgabe jetzt."
+            ngettext(
+                "{n} Empfänger ist seit dem ersten Versand von {issue} dazugekommen und "
+                "bekommt die Ausgabe jetzt.",
+                "{n} Empfänger sind seit dem ersten Versand von {issue} dazugekommen und "
+                "bekommen die Ausgabe jetzt.",
+                plan.new,
+            ).format(n=integer(plan.new), issue=issue)
         )
-    _confirm(yes, f"{plan.would_send} Nachrichten jetzt senden?")
+    question = ngettext(
+        "{n} Nachricht jetzt senden?", "{n} Nachrichten jetzt senden?", plan.would_send
+    )
+    _confirm(yes, question.format(n=integer(plan.would_send)))
     from isamail.sending.newsletter import engine_options
 
     options = engine_options(
@@ -111,26 +124,46 @@ def _test_copies(proj: Project, issue: str, addresses: list[str]) -> None:
     refused = 0
     for address, outcome in send_test_copies(proj, issue, addresses):
         if outcome.ok:
-            output.say(f"Testexemplar von {issue} an {address} verschickt ({outcome.code}).")
+            output.say(
+                _("Testexemplar von {issue} an {address} verschickt ({code}).").format(
+                    issue=issue, address=address, code=outcome.code
+                )
+            )
         else:
             refused += 1
-            output.fail(f"Testexemplar an {address} abgelehnt: {outcome.code or ''} {outcome.text}")
+            output.fail(
+                _("Testexemplar an {address} abgelehnt: {reply}").format(
+                    address=address, reply=f"{outcome.code or ''} {outcome.text}".strip()
+                )
+            )
     if refused:
         raise typer.Exit(ExitCode.USER_ERROR)
 
 
 def _show_plan(plan: SendPlan) -> None:
-    t = output.table("", "", title=f"Versand von {plan.issue}")
-    t.add_row("Betreff", plan.rendered.subject)
-    t.add_row("Listen", ", ".join(plan.lists))
-    t.add_row("Empfänger", f"{plan.recipients} bestätigte Adressen")
+    t = output.table(
+        output.Column(_("Angabe"), key=True),
+        _("Wert"),
+        title=_("Versand von {issue}").format(issue=plan.issue),
+    )
+    t.add_row(_("Betreff"), plan.rendered.subject)
+    t.add_row(_("Listen"), ", ".join(plan.lists))
+    recipients = ngettext(
+        "{n} bestätigte Adresse", "{n} bestätigte Adressen", plan.recipients
+    ).format(n=integer(plan.recipients))
+    t.add_row(_("Empfänger"), recipients)
     if plan.already_sent:
-        t.add_row("schon versandt", str(plan.already_sent))
+        t.add_row(_("schon versandt"), integer(plan.already_sent))
     if plan.edition_id is not None:
-        t.add_row("jetzt zu senden", f"{plan.new} neu, {plan.queued} wartend")
-    t.add_row("Absender", plan.from_address)
-    t.add_row("Server", plan.server)
-    t.add_row("Links", plan.link_base)
+        t.add_row(
+            _("jetzt zu senden"),
+            _("{new} neu, {queued} wartend").format(
+                new=integer(plan.new), queued=integer(plan.queued)
+            ),
+        )
+    t.add_row(_("Absender"), plan.from_address)
+    t.add_row(_("Server"), plan.server)
+    t.add_row(_("Links"), plan.link_base)
     output.show(t, stderr=True)
 
 
@@ -139,9 +172,20 @@ def _dry_run(proj: Project, plan: SendPlan) -> None:
 
     result = dry_run(proj, plan)
     output.say(
-        f"Probelauf: Anmeldung an {result.server} gelungen; {result.messages} Nachrichten "
-        f"würden jetzt gesendet, zusammen {result.total_bytes / 1e6:.1f} MB, größte "
-        f"{result.largest / 1e3:.0f} KB (gebaut in {result.seconds:.2f} s). Nichts verschickt."
+        ngettext(
+            "Probelauf: Anmeldung an {server} gelungen; {n} Nachricht würde jetzt gesendet, "
+            "zusammen {total}, größte {largest} (gebaut in {seconds}). Nichts verschickt.",
+            "Probelauf: Anmeldung an {server} gelungen; {n} Nachrichten würden jetzt "
+            "gesendet, zusammen {total}, größte {largest} (gebaut in {seconds}). Nichts "
+            "verschickt.",
+            result.messages,
+        ).format(
+            server=result.server,
+            n=integer(result.messages),
+            total=size(result.total_bytes),
+            largest=size(result.largest),
+            seconds=seconds(result.seconds),
+        )
     )
 
 
@@ -151,15 +195,19 @@ def _sources_changed(plan: SendPlan, yes: bool) -> bool:
         return False
     if plan.already_sent:
         output.say(
-            f"Achtung: die Quellen von {plan.issue} wurden nach dem Einfrieren geändert. "
-            "Der Versand läuft mit der eingefrorenen Fassung weiter, damit alle "
-            "dieselbe Ausgabe bekommen."
+            _(
+                "Achtung: die Quellen von {issue} wurden nach dem Einfrieren geändert. Der "
+                "Versand läuft mit der eingefrorenen Fassung weiter, damit alle dieselbe "
+                "Ausgabe bekommen."
+            ).format(issue=plan.issue)
         )
-        _confirm(yes, "Mit der eingefrorenen Fassung weitermachen?")
+        _confirm(yes, _("Mit der eingefrorenen Fassung weitermachen?"))
         return False
     output.say(
-        f"Die Quellen von {plan.issue} wurden geändert; noch nichts ist verschickt, "
-        "die Ausgabe wird neu eingefroren."
+        _(
+            "Die Quellen von {issue} wurden geändert; noch nichts ist verschickt, die "
+            "Ausgabe wird neu eingefroren."
+        ).format(issue=plan.issue)
     )
     return True
 
@@ -170,7 +218,7 @@ def _confirm(yes: bool, question: str) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise IsamailError("Rückfrage nicht möglich (keine Eingabe); bestätigen Sie mit --yes.")
+        raise IsamailError(_("Rückfrage nicht möglich (keine Eingabe); bestätigen Sie mit --yes."))
     if not output.confirm(question):  # j/ja/n/nein, and y/yes
         raise typer.Abort()
 
@@ -182,7 +230,7 @@ def _run_with_progress(
 
     total = plan.would_send if options.limit is None else min(plan.would_send, options.limit)
     with Progress(
-        TextColumn("[bold]Versand"),
+        TextColumn("[bold]" + escape(_("Versand"))),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]:>7.0f}/s"),
@@ -207,49 +255,84 @@ def _run_with_progress(
 
 def _summary(report: SendReport, options: EngineOptions) -> None:
     run, counts = report.run, report.counts
-    t = output.table("Status", "#Anzahl", title=f"Ergebnis {report.plan.issue}")
-    t.add_row("in diesem Lauf versandt", str(run.sent))
-    t.add_row("in diesem Lauf endgültig fehlgeschlagen", str(run.failed))
-    t.add_row("versandt insgesamt", str(counts["sent"]))
-    t.add_row("fehlgeschlagen insgesamt", str(counts["failed"]))
-    t.add_row("unzustellbar (Bounces)", str(counts["bounced"]))
+    t = output.table(
+        output.Column(_("Status")),
+        "#" + _("Anzahl"),
+        title=_("Ergebnis {issue}").format(issue=report.plan.issue),
+    )
+    t.add_row(_("in diesem Lauf versandt"), integer(run.sent))
+    t.add_row(_("in diesem Lauf endgültig fehlgeschlagen"), integer(run.failed))
+    t.add_row(_("versandt insgesamt"), integer(counts["sent"]))
+    t.add_row(_("fehlgeschlagen insgesamt"), integer(counts["failed"]))
+    t.add_row(_("unzustellbar (Bounces)"), integer(counts["bounced"]))
     if counts["skipped"]:
-        t.add_row("übersprungen (abgemeldet, gelöscht, gesperrt)", str(counts["skipped"]))
-    t.add_row("noch in der Warteschlange", str(counts["queued"] + counts["sending"]))
+        t.add_row(_("übersprungen (abgemeldet, gelöscht, gesperrt)"), integer(counts["skipped"]))
+    t.add_row(_("noch in der Warteschlange"), integer(counts["queued"] + counts["sending"]))
     output.show(t, stderr=True)
     if run.elapsed and run.sent:
         output.say(
-            f"{run.sent} Nachrichten in {run.elapsed:.1f} s ({run.sent / run.elapsed:.0f}/s)."
+            ngettext(
+                "{n} Nachricht in {seconds} ({rate}).",
+                "{n} Nachrichten in {seconds} ({rate}).",
+                run.sent,
+            ).format(
+                n=integer(run.sent),
+                seconds=seconds(run.elapsed),
+                rate=f"{integer(round(run.sent / run.elapsed))}/s",
+            )
         )
     recovery = report.recovery
     if recovery.applied or recovery.in_flight or recovery.requeued:
         output.say(
-            f"Nach einem Abbruch aufgeräumt: {recovery.applied} Ergebnisse übernommen, "
-            f"{len(recovery.in_flight)} Nachrichten waren beim Abbruch unterwegs und gehen "
-            "erneut (gleiche Message-ID)."
+            _(
+                "Nach einem Abbruch aufgeräumt: {applied} Ergebnisse übernommen, {in_flight} "
+                "Nachrichten waren beim Abbruch unterwegs und gehen erneut (gleiche Message-ID)."
+            ).format(applied=integer(recovery.applied), in_flight=integer(len(recovery.in_flight)))
         )
     if report.possibly_duplicated:
-        output.say("Möglicherweise doppelt erhalten: " + ", ".join(report.possibly_duplicated[:20]))
-    for _, code, reply in run.failures[:10]:
-        output.say(f"  abgelehnt: {code} {reply}")
+        shown = report.possibly_duplicated[:20]
+        more = len(report.possibly_duplicated) - len(shown)
+        output.say(
+            _("Möglicherweise doppelt erhalten: {addresses}").format(addresses=", ".join(shown))
+            + (" " + _("… und {n} weitere").format(n=integer(more)) if more else "")
+        )
+    for _address, code, reply in run.failures[:10]:
+        output.say(_("  abgelehnt: {code} {reply}").format(code=code, reply=reply))
     waiting = counts["queued"] + counts["sending"]
     if run.stopped == "server_gone":
         output.fail(
-            f"Der SMTP-Server ist nicht mehr erreichbar; {waiting} Nachrichten bleiben "
-            "in der Warteschlange.",
-            f"Weiter mit: {report.resume_command}",
+            ngettext(
+                "Der SMTP-Server ist nicht mehr erreichbar; {n} Nachricht bleibt in der "
+                "Warteschlange.",
+                "Der SMTP-Server ist nicht mehr erreichbar; {n} Nachrichten bleiben in der "
+                "Warteschlange.",
+                waiting,
+            ).format(n=integer(waiting)),
+            _("Weiter mit: {command}").format(command=report.resume_command),
         )
         raise typer.Exit(ExitCode.USER_ERROR)
     if waiting:
         if run.stopped == "interrupted":
-            why = "abgebrochen"
+            why = _("abgebrochen")
         elif options.limit is not None and run.done >= options.limit and not run.deferred:
-            why = "nicht in diesem Lauf (--limit)"
+            why = _("nicht in diesem Lauf (--limit)")
         else:
-            why = "zurückgestellt (vorübergehende Fehler, 4xx)"
-        output.say(f"{waiting} Nachrichten {why}; weiter mit: {report.resume_command}")
+            why = _("zurückgestellt (vorübergehende Fehler, 4xx)")
+        output.say(
+            ngettext(
+                "{n} Nachricht {why}; weiter mit: {command}",
+                "{n} Nachrichten {why}; weiter mit: {command}",
+                waiting,
+            ).format(n=integer(waiting), why=why, command=report.resume_command)
+        )
     if run.failed:
-        output.fail(f"{run.failed} Nachrichten endgültig fehlgeschlagen (5xx).")
+        output.fail(
+            ngettext(
+                "{n} Nachricht endgültig fehlgeschlagen (5xx).",
+                "{n} Nachrichten endgültig fehlgeschlagen (5xx).",
+                run.failed,
+            ).format(n=integer(run.failed))
+        )
         raise typer.Exit(ExitCode.SEND_FAILURES)
     if run.stopped == "interrupted":
         raise typer.Exit(130)

@@ -512,9 +512,34 @@ def retention(
             }
         )
         return
-    verb = "würden" if dry_run else "wurden"
+    if dry_run:
+        erased = ngettext(
+            "{n} Person würde gelöscht ({days} Tage nach der Abmeldung)",
+            "{n} Personen würden gelöscht ({days} Tage nach der Abmeldung)",
+            result.erased,
+        )
+        proofs = ngettext(
+            "bei {n} würden IP-Adresse und Browser aus dem Einwilligungsnachweis entfernt "
+            "({years} Jahre).",
+            "bei {n} würden IP-Adresse und Browser aus dem Einwilligungsnachweis entfernt "
+            "({years} Jahre).",
+            result.proofs_expired,
+        )
+    else:
+        erased = ngettext(
+            "{n} Person wurde gelöscht ({days} Tage nach der Abmeldung)",
+            "{n} Personen wurden gelöscht ({days} Tage nach der Abmeldung)",
+            result.erased,
+        )
+        proofs = ngettext(
+            "bei {n} wurden IP-Adresse und Browser aus dem Einwilligungsnachweis entfernt "
+            "({years} Jahre).",
+            "bei {n} wurden IP-Adresse und Browser aus dem Einwilligungsnachweis entfernt "
+            "({years} Jahre).",
+            result.proofs_expired,
+        )
     output.say(
-        f"{result.erased} Personen {verb} gelöscht ({policy.left_days} Tage nach der "
-        f"Abmeldung), bei {result.proofs_expired} {verb} IP-Adresse und Browser aus dem "
-        f"Einwilligungsnachweis entfernt ({policy.consent_proof_years} Jahre)."
+        erased.format(n=integer(result.erased), days=policy.left_days)
+        + ", "
+        + proofs.format(n=integer(result.proofs_expired), years=policy.consent_proof_years)
     )

@@ -10,9 +10,12 @@ from typing import Annotated
 import typer
 
 from isamail.cli import output
+from isamail.cli.groups import CommandGroup
 from isamail.cli.state import project
+from isamail.i18n import _
+from isamail.i18n.formats import decimal, integer, when
 
-app = typer.Typer(invoke_without_command=True)
+app = typer.Typer(cls=CommandGroup, invoke_without_command=True)
 
 
 @app.callback()
@@ -49,7 +52,9 @@ def worker(
     unknown = [name for name in task or [] if name not in names]
     if unknown:
         raise IsamailError(
-            f"Aufgabe {unknown[0]} gibt es nicht; es gibt: {', '.join(names)}.", hint=None
+            _("Aufgabe {task} gibt es nicht; es gibt: {names}.").format(
+                task=unknown[0], names=", ".join(names)
+            )
         )
     logs.setup(proj.settings, service="worker")
     loop = WorkerLoop(
@@ -68,18 +73,21 @@ def worker(
 
 
 def _when(at: datetime | None, now: datetime) -> str:
+    """A time near now as people say it ("vor 12 s", "in 5 min"), else its date and time."""
     if at is None:
         return "–"
     seconds = (at - now).total_seconds()
+    if abs(seconds) < 5:
+        return _("jetzt")
     if abs(seconds) < 90:
-        return (
-            "jetzt"
-            if abs(seconds) < 5
-            else f"{'in ' if seconds > 0 else 'vor '}{abs(seconds):.0f} s"
-        )
-    minutes = abs(seconds) / 60
-    span = f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
-    return f"in {span}" if seconds > 0 else f"vor {span}"
+        span = f"{abs(seconds):.0f} s"
+    elif abs(seconds) < 120 * 60:
+        span = f"{abs(seconds) / 60:.0f} min"
+    elif abs(seconds) < 24 * 3600:
+        span = f"{decimal(abs(seconds) / 3600, 1)} h"
+    else:
+        return when(at)
+    return (_("in {span}") if seconds > 0 else _("vor {span}")).format(span=span)
 
 
 @app.command("status")
@@ -139,21 +147,47 @@ def status(
         )
         return
     if not running:
-        output.say("Kein Worker läuft: isamail worker (oder worker.in_serve = true für serve).")
-    table = output.table("Worker", "Rechner", "#PID", "Version", "Lebenszeichen", "Zustand")
-    for w in workers:
-        state = "läuft" if w.id in running else ("beendet" if w.stopped_at else "verschwunden")
-        table.add_row(w.id, w.host, str(w.pid), w.version, _when(w.heartbeat_at, now), state)
-    output.out.print(table)
-    table = output.table("Aufgabe", "zuletzt", "als Nächstes", "#Läufe", "Ergebnis")
-    for t in tasks:
-        result = f"Fehler ({t.failures}-mal): {t.last_error}" if t.last_error else t.last_summary
-        next_run = "läuft" if t.holder else _when(t.due_at, now)
-        table.add_row(t.name, _when(t.last_finished_at, now), next_run, str(t.runs), result)
-    output.out.print(table)
+        output.say(_("Kein Worker läuft: isamail worker (oder worker.in_serve = true für serve)."))
+    if workers:
+        table = output.table(
+            output.Column(_("Worker"), key=True),
+            output.Column(_("Rechner"), key=True),
+            "#" + _("PID"),
+            output.Column(_("Version"), optional=1),
+            _("Lebenszeichen"),
+            _("Zustand"),
+        )
+        for w in workers:
+            if w.id in running:
+                state = _("läuft")
+            else:
+                state = _("beendet") if w.stopped_at else _("verschwunden")
+            table.add_row(w.id, w.host, str(w.pid), w.version, _when(w.heartbeat_at, now), state)
+        output.show(table)
+    if tasks:
+        if workers:
+            output.line("")
+        table = output.table(
+            output.Column(_("Aufgabe"), key=True),
+            _("zuletzt"),
+            _("als Nächstes"),
+            "#" + _("Läufe"),
+            _("Ergebnis"),
+        )
+        for t in tasks:
+            result = (
+                _("Fehler ({n}-mal): {error}").format(n=integer(t.failures), error=t.last_error)
+                if t.last_error
+                else t.last_summary
+            )
+            next_run = _("läuft") if t.holder else _when(t.due_at, now)
+            table.add_row(t.name, _when(t.last_finished_at, now), next_run, integer(t.runs), result)
+        output.show(table)
     for a in alerts:
         output.say(
-            f"Störung seit {a.first_at:%d.%m.%Y %H:%M} UTC ({a.count}-mal): {a.title}: {a.message}"
+            _("Störung seit {since} ({n}-mal): {title}: {message}").format(
+                since=when(a.first_at), n=integer(a.count), title=a.title, message=a.message
+            )
         )
 
 
