@@ -1,9 +1,10 @@
-"""Classifying returned mail, over the sisimai corpus and on synthetic messages.
+"""Classifying returned mail: real notices labelled by hand, and synthetic messages.
 
-The corpus test parses each file once (module-scoped fixture) and checks the classifier
-against facts read independently of it: a delivery-status part with Status 5.1.x names a
-hard-bounced recipient, the file name says ARF complaint or RFC 3834 auto-reply, and the
-not-bounces folder must never produce a bounce or complaint.
+tests/data/bounces/labels.tsv labels 1,100 real notices (the sisimai corpus and the
+extra corpora in tests/data/bounces/extra; how: bench/README.md). Each is classified as
+the bounce mailbox receives it, delivered to its own delivery's VERP address. What must
+hold: no notice that is not a hard bounce is read as hard, and at least 95 % of the hard
+ones are read as hard, in every language and server family the labels cover.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import collections
 import email
 import json
+import logging
 import re
-from email.header import decode_header, make_header
+from collections.abc import Iterator
 from email.message import EmailMessage, Message
 from email.policy import SMTPUTF8, compat32
 from pathlib import Path
@@ -20,10 +22,16 @@ from pathlib import Path
 import pytest
 
 from isamail.bounces.classify import BounceKind, BounceReport, classify
+from isamail.bounces.process import message_digest
+from isamail.bounces.rules import Verdict, decide
 
 CORPUS = Path(__file__).parent / "data" / "bounces"
 BOUNCES = sorted((CORPUS / "bounces").glob("*.eml"))
 NOT_BOUNCES = sorted((CORPUS / "not-bounces").glob("*.eml"))
+HEADERLESS = (
+    b"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+    b"Subject: Undelivered Mail Returned to Sender\n\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,42 +39,73 @@ def reports() -> dict[str, BounceReport]:
     return {f"{p.parent.name}/{p.name}": classify(p.read_bytes()) for p in BOUNCES + NOT_BOUNCES}
 
 
-def _hard_recipients(path: Path) -> set[str]:
-    """Recipients whose DSN status is 5.1.x about the recipient (not 5.1.7/5.1.8: the sender)."""
-    msg = email.message_from_bytes(path.read_bytes(), policy=compat32)
-    found: set[str] = set()
-    for part in msg.walk():
-        if part.get_content_type() != "message/delivery-status":
+def _labelled() -> Iterator[tuple[str, str, bytes]]:
+    """(path, label, raw as delivered to a VERP address), byte-identical copies once."""
+    seen = set()
+    lines = (CORPUS / "labels.tsv").read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(lines):
+        if line.startswith("#") or not line:
             continue
-        for block in part.get_payload():
-            status = str(block.get("Status", "")).strip()
-            # Original-Recipient is the address as we sent it; Final-Recipient may be an alias.
-            field = block.get("Original-Recipient") or block.get("Final-Recipient", "")
-            recipient = str(field).rpartition(";")[2].strip(" <>")
-            if "=?" in recipient:  # an RFC 2047 word where it does not belong (sendmail-25)
-                recipient = str(make_header(decode_header(recipient))).replace(" ", "")
-            if re.match(r"5\.1\.(?![78]\b)\d+", status) and "@" in recipient:
-                found.add(recipient.lower())
-    return found
-
-
-def test_corpus_is_there() -> None:
-    assert len(BOUNCES) == 629
-    assert NOT_BOUNCES
-
-
-def test_every_dsn_hard_bounce_is_hard_and_attributed(reports: dict[str, BounceReport]) -> None:
-    checked = 0
-    for path in BOUNCES:
-        expected = _hard_recipients(path)
-        if not expected:
+        path, label, tags, _ = line.split("\t")
+        raw = (CORPUS / path).read_bytes()
+        if "headerless" in tags:
+            raw = HEADERLESS + raw
+        digest = message_digest(raw)
+        if label == "unclear" or digest in seen:
             continue
-        report = reports[f"bounces/{path.name}"]
-        assert report.kind is BounceKind.HARD, path.name
-        hard = {r.address.lower() for r in report.recipients if r.kind is BounceKind.HARD}
-        assert expected <= hard, path.name
-        checked += 1
-    assert checked >= 60
+        seen.add(digest)
+        yield path, label, f"Delivered-To: bounces+{n}-tok@isa-portal.de\n".encode() + raw
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[tuple[str, str, str]]:
+    """(path, label, kind read) of every labelled notice."""
+    logging.disable(logging.CRITICAL)  # flufl.bounce logs its detectors' tracebacks
+    try:
+        return [(path, label, classify(raw).kind.value) for path, label, raw in _labelled()]
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def test_the_labelled_notices_are_there(labelled: list[tuple[str, str, str]]) -> None:
+    labels = collections.Counter(label for _, label, _ in labelled)
+    assert len(labelled) >= 1000
+    assert labels["hard"] >= 400 and labels["soft"] >= 200 and labels["policy"] >= 250
+    assert sum(path.startswith("extra/") for path, _, _ in labelled) >= 400
+
+
+def test_no_notice_that_is_not_hard_is_read_as_hard(labelled: list[tuple[str, str, str]]) -> None:
+    wrong = [(path, label) for path, label, got in labelled if label != "hard" and got == "hard"]
+    assert wrong == []
+
+
+def test_hard_bounces_are_recognised(labelled: list[tuple[str, str, str]]) -> None:
+    hard = [(path, got) for path, label, got in labelled if label == "hard"]
+    missed = [path for path, got in hard if got != "hard"]
+    assert len(missed) / len(hard) <= 0.05, missed
+
+
+def test_hard_bounces_in_other_languages_and_legacy_formats(
+    labelled: list[tuple[str, str, str]],
+) -> None:
+    """The notices in French, Spanish, Portuguese, German, Japanese, Chinese and Russian,
+    and those of Exchange/X.400, GroupWise, Lotus, PMDF and old Yahoo servers."""
+    kinds = re.compile(
+        r"franceptt|mfilter|domino|notes|ezweb|kddi|nttdocomo|mailru|yandex|groupwise"
+        r"|microsoft_0|exchange|messagingserver|yahoo|phpbouncehandler/(?:4|6|48|44|1)\."
+        r"|dsn_10|simple_1[39]|sina_01|polish|fixture_bounce_007"
+    )
+    chosen = [
+        (path, got) for path, label, got in labelled if label == "hard" and kinds.search(path)
+    ]
+    assert len(chosen) >= 60
+    missed = [path for path, got in chosen if got != "hard"]
+    assert len(missed) / len(chosen) <= 0.05, missed
+
+
+def test_ses_and_arf_samples_have_no_labelled_exceptions(reports: dict[str, BounceReport]) -> None:
+    for name in [p.name for p in BOUNCES if p.name.startswith("arf-")]:
+        assert reports[f"bounces/{name}"].kind is BounceKind.COMPLAINT, name
 
 
 def test_auto_replies(reports: dict[str, BounceReport]) -> None:
@@ -151,7 +190,12 @@ def test_token_from_the_bounce_recipient() -> None:
 
 
 def test_token_from_delivered_to_with_another_local_part() -> None:
-    raw = _dsn("max@stadt.example", "5.2.2", to="Newsletter <info@isa-portal.de>")
+    raw = _dsn(
+        "max@stadt.example",
+        "5.2.2",
+        to="Newsletter <info@isa-portal.de>",
+        diagnostic="smtp; 552 5.2.2 mailbox full",
+    )
     msg = email.message_from_bytes(raw, policy=compat32)
     msg["Delivered-To"] = "retour+Tok_1@isa-portal.de"
     report = classify(msg.as_bytes(), verp_local="retour")
@@ -209,9 +253,8 @@ def test_original_message_id_from_rfc822_headers_part() -> None:
     [
         ("5.1.1", "smtp; 550 5.1.1 user unknown", BounceKind.HARD),
         ("5.0.0", "smtp; 550 No such user here", BounceKind.HARD),
-        ("5.0.0", "smtp; 550 Requested action not taken", BounceKind.HARD),
         ("5.2.1", "smtp; 550 5.2.1 mailbox disabled", BounceKind.HARD),
-        ("5.4.4", "smtp; 550 5.4.4 no route to host", BounceKind.HARD),
+        ("5.4.4", "smtp; 550 5.4.4 no route to host", BounceKind.SOFT),
         ("5.2.2", "smtp; 552 5.2.2 mailbox full", BounceKind.SOFT),
         ("4.2.2", "smtp; 452 4.2.2 over quota", BounceKind.SOFT),
         ("4.4.7", "smtp; 421 timed out", BounceKind.SOFT),
@@ -225,12 +268,62 @@ def test_original_message_id_from_rfc822_headers_part() -> None:
         ("5.0.0", "smtp; 550 rejected for policy reasons", BounceKind.POLICY),
         ("5.0.0", "smtp; 554 quota exceeded for sender", BounceKind.POLICY),
         ("5.1.8", "smtp; 553 5.1.8 sender domain does not exist", BounceKind.POLICY),
+        # the issue's cases: text about quota, size, loops or a temporary condition
+        # outweighs a bare 5.0.0; refusing the sender or the content is policy
+        ("5.0.0", "smtp; 550 5.0.0 mailbox full", BounceKind.SOFT),
+        ("5.0.0", "smtp; 554 5.0.0 message too large", BounceKind.POLICY),
+        ("5.0.0", "smtp; 554 5.0.0 Too many hops, mail loop", BounceKind.SOFT),
+        ("5.0.0", "smtp; 550 5.0.0 Relaying denied", BounceKind.POLICY),
+        ("5.0.0", "smtp; 554 5.0.0 Message refused: content looks like spam", BounceKind.POLICY),
+        ("5.0.0", "smtp; 550 5.0.0 Rejected", BounceKind.SOFT),  # no reason: never hard
+        ("5.1.1", "smtp; 552 sorry, mailbox is over quota temporarily (#5.1.1)", BounceKind.SOFT),
     ],
 )
 def test_decision_table(status: str, diagnostic: str, kind: BounceKind) -> None:
     report = classify(_dsn("max@stadt.example", status, diagnostic=diagnostic))
     assert report.kind is kind
     assert report.recipients[0].status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # the same reasons in the words of servers in other languages
+        ("550 Empfänger unbekannt", Verdict.HARD),
+        ("550 Benutzer existiert nicht", Verdict.HARD),
+        ("552 Postfach ist voll", Verdict.SOFT),
+        ("550 Adresse destinataire invalide. Invalid recipient.", Verdict.HARD),
+        ("550 L'adresse de messagerie n'existe pas", Verdict.HARD),
+        ("552 Boîte aux lettres pleine", Verdict.SOFT),
+        ("550 Destinatario desconocido", Verdict.HARD),
+        ("Esta casilla ha expirado por falta de uso.", Verdict.HARD),
+        ("Espacio en casilla de mail agotado.", Verdict.SOFT),
+        ("554 Usuário Inválido", Verdict.HARD),
+        ("550 O endereço não existe", Verdict.HARD),
+        ("550 Caixa postal cheia", Verdict.SOFT),
+        ("ユーザーは存在しません", Verdict.HARD),
+        ("宛先不明のため配送できませんでした", Verdict.HARD),
+        ("メールボックスの容量を超えています", Verdict.SOFT),
+        ("550 收件人不存在", Verdict.HARD),
+        ("552 对方邮箱已满", Verdict.SOFT),
+        ("554 邮件被识别为垃圾邮件", Verdict.POLICY),
+        ("550 Пользователь не существует", Verdict.HARD),
+        # a mailbox abandoned or not collected is dead; one suspended or frozen may return
+        ("failed because it has not been collected after 30 days", Verdict.HARD),
+        ("this mailbox is inactive and has been disabled", Verdict.HARD),
+        ("550 [SUSPEND] Mailbox currently suspended", Verdict.SOFT),
+        ("550 Mailbox is frozen", Verdict.SOFT),
+        # the reason is the words, never an address or a link path in them
+        ("550 5.0.1 <filtered@example.org>: Recipient rejected", Verdict.HARD),
+        ("553 http://www.spamhaus.org/query/bl?ip=192.0.2.1", Verdict.POLICY),
+        # Exchange Online answers an unknown recipient with "access denied"
+        ("550 5.4.1 Recipient address rejected: Access denied", Verdict.HARD),
+        # refused before any recipient was named: the sender
+        ("SMTP error after MAIL FROM:<x@isa-portal.de>: 553 domain does not exist", Verdict.POLICY),
+    ],
+)
+def test_phrases_in_many_languages(text: str, verdict: Verdict) -> None:
+    assert decide(None, "failed", text).verdict is verdict
 
 
 def test_delayed_action_is_soft() -> None:

@@ -20,7 +20,7 @@ from isamail.bounces.inbox import (
 from isamail.errors import IsamailError
 
 CORPUS = Path(__file__).parent / "data" / "bounces" / "bounces"
-SAMPLES = ["lhost-postfix-01.eml", "lhost-qmail-01.eml", "arf-01.eml", "rfc3834-01.eml"]
+SAMPLES = ["lhost-postfix-04.eml", "lhost-qmail-01.eml", "arf-01.eml", "rfc3834-01.eml"]
 
 
 def _raw(name: str) -> bytes:
