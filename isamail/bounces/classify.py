@@ -44,8 +44,8 @@ Each failed recipient's class comes from the decision table in ``rules.py`` (dat
 phrases in every language, then the status codes; a refusal of the sender or the
 content is policy, quota, size, loop or temporary text outweighs a bare 5.0.0, and a
 failure without a decisive reason is soft, never hard). The message's kind is its worst
-recipient's, in the order HARD > POLICY > SOFT. Recall and false-hard rate on 1,000 real
-notices labelled by hand: bench/README.md.
+recipient's, in the order HARD > POLICY > SOFT. Recall and false-hard rate on 1,043
+labelled real notices (tests/data/bounces): bench/README.md.
 
 Attribution: bounce parsers (flufl.bounce among them) skip non-ASCII addresses, and
 forwarding changes addresses, so what proves the delivery is looked for separately
