@@ -169,7 +169,12 @@ def message_id(project: Project, edition_id: int, delivery: int) -> str:
 
 def with_token(raw: bytes, project: Project, delivery: int) -> bytes:
     """The sample as our bounce mailbox receives it: the MDA adds Delivered-To."""
-    header = f"Delivered-To: {verp(project, delivery)}\n"
+    return with_delivered_to(raw, verp(project, delivery))
+
+
+def with_delivered_to(raw: bytes, envelope_recipient: str) -> bytes:
+    """``raw`` with the Delivered-To line an MDA adds on delivery to our mailbox."""
+    header = f"Delivered-To: {envelope_recipient}\n"
     if raw.startswith(b"From "):  # an mbox "From " line must stay first
         first, _, rest = raw.partition(b"\n")
         return first + b"\n" + header.encode() + rest

@@ -14,12 +14,15 @@ import mailbox
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import col
 
+from isamail.audience import optin
+from isamail.audience.lists import create_list
 from isamail.bounces.classify import BounceKind, classify
 from isamail.bounces.inbox import read_maildir
-from isamail.bounces.process import Action, process_mailbox
+from isamail.bounces.process import Action, process_mailbox, verp_local
 from isamail.context import Project
 from isamail.db.engine import read_session, unit_of_work
 from isamail.db.models import (
@@ -27,10 +30,12 @@ from isamail.db.models import (
     ConsentEvent,
     Delivery,
     MailingList,
+    OutgoingMail,
     Subscription,
     Suppression,
 )
-from isamail.tokens import unsubscribe_token
+from isamail.sending.transactional import deliver_due
+from isamail.tokens import bounce_token, transactional_bounce_token, unsubscribe_token
 from tests.bounces_helpers import (
     DOMAIN,
     delivery_id,
@@ -44,9 +49,11 @@ from tests.bounces_helpers import (
     statuses,
     suppressions,
     verp,
+    with_delivered_to,
     with_token,
 )
 from tests.conftest import DATA, Cli
+from tests.smtpd import SmtpTestServer
 
 CORPUS = DATA / "bounces"
 SAMPLES = sorted((CORPUS / "bounces").glob("*.eml"))
@@ -201,6 +208,52 @@ def test_forged_token_and_foreign_message_id_attribute_nothing(project: Project)
     assert outcome.action is Action.UNATTRIBUTED
     assert delivery_of(project.engine, "a@stadt.example", edition_id).status == "sent"
     assert statuses(project.engine, "a@stadt.example") == {"confirmed"}
+
+
+def test_a_bounce_of_a_confirmation_mail_is_proven_by_its_transactional_token(
+    project: Project, monkeypatch: pytest.MonkeyPatch, smtp_server: SmtpTestServer
+) -> None:
+    """Confirmation mails go out from ``LOCAL+t.TOKEN@…`` (the MAC of their
+    ``outgoing_mail`` id): a notice to that address proves whom it is about even when it
+    returns nothing of the original. The same token made with another key, and a
+    newsletter delivery's token with "t." put in front, prove nothing."""
+    create_list(project.engine, "isa")
+    for email in ("neu@stadt.example", "auch@stadt.example"):
+        optin.signup(project, optin.SignupRequest(email=email, lists=["isa"], form="web form"))
+    monkeypatch.setenv("ISAMAIL_SMTP_URL", smtp_server.url)
+    sending = Project.open(project.directory)
+    try:
+        assert deliver_due(sending.engine, sending.settings).sent == 2
+    finally:
+        sending.close()
+    envelope = {m.rcpt_tos[0]: m.mail_from for m in smtp_server.messages}
+    local, _, domain = envelope["neu@stadt.example"].partition("@")
+    ours = verp_local(project.settings)
+    assert local.startswith(f"{ours}+t.")
+    with read_session(project.engine) as session:
+        other_mail = session.execute(
+            select(OutgoingMail.id).where(OutgoingMail.recipient == "auch@stadt.example")  # type: ignore[call-overload]
+        ).scalar_one()
+    forged = transactional_bounce_token("another-secret", other_mail)
+    newsletter_token = bounce_token(project.settings.secret_key, other_mail)
+    raws = [
+        with_delivered_to(
+            dsn(f"{ours}@{domain}", "neu@stadt.example", "5.1.1", "550 5.1.1 user unknown"),
+            envelope["neu@stadt.example"],
+        ),
+        dsn(f"{ours}+{forged}@{domain}", "auch@stadt.example", "5.1.1", "550 5.1.1 unknown"),
+        dsn(f"{ours}+t.{newsletter_token}@{domain}", "auch@stadt.example", "5.1.1", "550 x"),
+    ]
+    report = process_mailbox(project.engine, project.settings, mails(*raws))
+    assert [(o.action, o.attributed_by, o.email) for o in report.outcomes] == [
+        (Action.SUPPRESSED, "token", "neu@stadt.example"),
+        (Action.UNATTRIBUTED, None, None),
+        (Action.UNATTRIBUTED, None, None),
+    ]
+    assert statuses(project.engine, "neu@stadt.example") == {"bounced"}
+    assert suppressions(project.engine, "neu@stadt.example") == {(None, "bounced")}
+    assert statuses(project.engine, "auch@stadt.example") == {"pending"}
+    assert suppressions(project.engine, "auch@stadt.example") == set()
 
 
 def test_policy_refusal_bounces_the_delivery_but_keeps_the_subscriber(

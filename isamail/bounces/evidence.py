@@ -8,7 +8,8 @@ into a report mailed to the (public) bounce address.
 
 Where candidates come from, most trustworthy first:
 
-* **tokens**: our VERP envelope sender ``bounces+TOKEN@domain`` in the envelope headers
+* **tokens**: our VERP envelope sender ``bounces+TOKEN@domain`` (``bounces+t.TOKEN@domain``
+  for confirmation and welcome mails) in the envelope headers
   the receiving MTA wrote (``Delivered-To``, ``X-Original-To``, ``Envelope-To``), in the
   bounce's ``To`` (the MTA addresses it to the envelope sender), in the returned
   original's ``Return-Path``; for Amazon SES, ``mail.source`` (the envelope sender we
@@ -64,8 +65,9 @@ class Evidence:
 
 
 def token_pattern(verp_local: str) -> re.Pattern[str]:
+    """``LOCAL+TOKEN@domain``; TOKEN a delivery's, or ``t.`` and a transactional mail's."""
     return re.compile(
-        rf"(?<![\w.+-])(?i:{re.escape(verp_local)})\+([A-Za-z0-9_-]+)@[\w-]+(?:\.[\w-]+)+"
+        rf"(?<![\w.+-])(?i:{re.escape(verp_local)})\+((?i:t\.)?[A-Za-z0-9_-]+)@[\w-]+(?:\.[\w-]+)+"
     )
 
 

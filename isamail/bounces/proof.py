@@ -4,6 +4,9 @@ A report may act (suppress, unsubscribe, mark a delivery bounced) only if it car
 something nobody but that mail's recipient (or the recipient's mail server) could have:
 
 1. the VERP token of the envelope sender, ``bounces+TOKEN@…``: an HMAC of the delivery id;
+   for transactional mail (confirmation and welcome mails) ``bounces+t.TOKEN@…``, an HMAC
+   of the ``outgoing_mail`` id made for another purpose, so neither kind passes for the
+   other;
 2. the returned original's Message-ID ``<KIND.ID-MAC@domain>`` (``tokens.message_id_local``):
    KIND is the edition's nonce for newsletter deliveries, ``t`` for transactional mail
    (confirmation mails: ``outgoing_mail.id``);
@@ -31,7 +34,13 @@ from sqlmodel import Session, col
 from isamail.bounces.evidence import SES_MESSAGE_ID, Evidence
 from isamail.config import Settings
 from isamail.db.models import Delivery, Edition, OutgoingMail, Subscription
-from isamail.tokens import read_bounce_token, read_message_id, read_unsubscribe_token
+from isamail.tokens import (
+    TRANSACTIONAL_PREFIX,
+    read_bounce_token,
+    read_message_id,
+    read_transactional_bounce_token,
+    read_unsubscribe_token,
+)
 
 TRANSACTIONAL_KIND = "t"  # the KIND of Message-IDs of confirmation and other single mails
 
@@ -71,8 +80,13 @@ def prove(session: Session, evidence: Evidence, keys: tuple[str, ...]) -> Target
     """The first candidate of ``evidence`` that verifies, in the order of the module
     docstring; None if none does."""
     for token in evidence.tokens:
+        transactional = token.lower().startswith(TRANSACTIONAL_PREFIX)
         for key in keys:
-            target = _by_delivery(session, read_bounce_token(key, token), Proof.TOKEN)
+            if transactional:
+                mail_id = read_transactional_bounce_token(key, token)
+                target = _by_outgoing_mail(session, mail_id, Proof.TOKEN)
+            else:
+                target = _by_delivery(session, read_bounce_token(key, token), Proof.TOKEN)
             if target is not None:
                 return target
     for message_id in evidence.message_ids:
@@ -104,10 +118,7 @@ def _by_message_id(session: Session, found: tuple[str, int] | None) -> Target | 
         return None
     kind, ident = found
     if kind == TRANSACTIONAL_KIND:
-        mail = session.get(OutgoingMail, ident)
-        if mail is None or mail.subscriber_id is None:
-            return None
-        return Target(mail.subscriber_id, None, Proof.MESSAGE_ID)
+        return _by_outgoing_mail(session, ident, Proof.MESSAGE_ID)
     delivery = session.get(Delivery, ident)
     if delivery is None or delivery.id is None:
         return None
@@ -116,6 +127,14 @@ def _by_message_id(session: Session, found: tuple[str, int] | None) -> Target | 
     if edition is None or edition.nonce != kind:
         return None
     return Target(delivery.subscriber_id, delivery.id, Proof.MESSAGE_ID)
+
+
+def _by_outgoing_mail(session: Session, mail_id: int | None, proof: Proof) -> Target | None:
+    """A confirmation or welcome mail: its subscriber, no delivery (it had none)."""
+    mail = session.get(OutgoingMail, mail_id) if mail_id is not None else None
+    if mail is None or mail.subscriber_id is None:
+        return None
+    return Target(mail.subscriber_id, None, proof)
 
 
 def _by_subscription(session: Session, subscription_id: int | None) -> Target | None:
